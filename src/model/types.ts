@@ -1,0 +1,261 @@
+// Plain, serialisable data passed between the pipeline's stages:
+// NetworkManager snapshot + kernel state + policy → desired → plan → apply.
+// Types only: no classes, no handles, so fixtures and `--json` output are JSON.stringify of these.
+
+export type Family = "ipv4" | "ipv6";
+
+/** Device kinds the policy language can name (`match.type`). NetworkManager's numeric DeviceType maps onto these. */
+export const DEVICE_KINDS = [
+  "ethernet", "wifi", "modem", "bluetooth", "wireguard", "tun", "vpn", "vlan", "bond", "bridge", "team",
+  "macvlan", "vxlan", "veth", "ppp", "infiniband", "loopback", "other",
+] as const;
+export type DeviceKind = (typeof DEVICE_KINDS)[number];
+
+/** NetworkManager's NMMetered, by name. */
+export type Metered = "unknown" | "yes" | "no" | "guess-yes" | "guess-no";
+
+export const ENDPOINT_FLAGS = ["signal", "subflow", "backup", "fullmesh"] as const;
+export type EndpointFlag = (typeof ENDPOINT_FLAGS)[number];
+
+/** Address classes a policy can skip (`addresses.skip`); loopback is always skipped. */
+export const ADDRESS_CLASSES = ["link-local", "ula", "temporary", "deprecated", "tentative"] as const;
+export type AddressClass = (typeof ADDRESS_CLASSES)[number];
+
+// ───────────────────────── NetworkManager snapshot ─────────────────────────
+
+export interface NmIpConfig {
+  addresses: { address: string; prefix: number }[];
+  /** Default gateway NetworkManager knows for this family (IPxConfig.Gateway, else the applied profile's). */
+  gateway?: string;
+}
+
+export interface NmConnection {
+  id: string;
+  uuid: string;
+  /** Profile type, e.g. "802-3-ethernet", "802-11-wireless", "gsm". */
+  type: string;
+  /** connection.mptcp-flags of the applied profile (0 = NetworkManager's default, which enables its own MPTCP handling). */
+  mptcpFlags?: number;
+}
+
+export interface NmDevice {
+  /** D-Bus object path; stable while NetworkManager runs. */
+  path: string;
+  /** Kernel interface name (IpInterface, else Interface). */
+  interface: string;
+  type: DeviceKind;
+  /** NetworkManager's raw NMDeviceType, kept for status output and unmapped types. */
+  nmType: number;
+  /** NMDeviceState (100 = activated). */
+  state: number;
+  managed: boolean;
+  metered: Metered;
+  connection?: NmConnection;
+  /** Wi-Fi network name of the active access point. */
+  ssid?: string;
+  ip4: NmIpConfig;
+  ip6: NmIpConfig;
+}
+
+export interface NmSnapshot {
+  devices: NmDevice[];
+  /** NetworkManager's own Version property, when reachable. */
+  version?: string;
+}
+
+// ───────────────────────── Policy (normalised: defaults filled in) ─────────────────────────
+
+export interface SourceRef {
+  file: string;
+  line: number;
+}
+
+export interface RuleMatch {
+  /** Each present condition must hold; a list means any of its entries. Globs are shell-style. */
+  interface?: string[];
+  type?: DeviceKind[];
+  connection?: string[];
+  uuid?: string[];
+  ssid?: string[];
+  metered?: boolean;
+}
+
+export interface EndpointSpec {
+  flags: EndpointFlag[];
+  port?: number;
+}
+
+export type RoutingSpec = false | { table: number | "auto" };
+
+export type RuleAction =
+  | { kind: "ignore" }
+  | { kind: "manage"; endpoint?: EndpointSpec; routing: RoutingSpec };
+
+export interface PolicyRule {
+  name: string;
+  match: RuleMatch;
+  action: RuleAction;
+  source?: SourceRef;
+}
+
+export type LimitSetting = number | "auto";
+
+export interface Marks {
+  /** Endpoint ids [first, last] that mark endpoints this tool owns. */
+  endpointIds: [number, number];
+  /** Table numbers [first, last] this tool allocates per-interface tables from. */
+  tables: [number, number];
+  /** Route/rule protocol number that marks routes and rules this tool owns. */
+  protocol: number;
+  /** Priority of the source rules. */
+  priority: number;
+}
+
+export interface Policy {
+  rules: PolicyRule[];
+  addresses: { ipv4: boolean; ipv6: boolean; skip: AddressClass[] };
+  limits: { subflows: LimitSetting; addAddrAccepted: LimitSetting };
+  marks: Marks;
+  rpFilter: "loose" | "keep";
+}
+
+// ───────────────────────── Kernel state (what `ip` reads back) ─────────────────────────
+
+export interface KernelAddress {
+  ifname: string;
+  family: Family;
+  address: string;
+  prefix: number;
+  scope: string;
+  /** Kernel address flags as `ip -json` names them: temporary, deprecated, tentative, dadfailed, ... */
+  flags: string[];
+}
+
+export interface KernelLink {
+  ifname: string;
+  ifindex: number;
+  up: boolean;
+  pointToPoint: boolean;
+}
+
+export interface Endpoint {
+  id: number;
+  address: string;
+  flags: EndpointFlag[];
+  dev?: string;
+  port?: number;
+}
+
+export interface Limits {
+  subflows: number;
+  addAddrAccepted: number;
+}
+
+export interface RouteEntry {
+  family: Family;
+  table: number;
+  /** "default" or "PREFIX/LEN". */
+  dst: string;
+  dev: string;
+  gateway?: string;
+  scope?: "link";
+  /** Preferred source address, set on prefix routes. */
+  src?: string;
+  protocol: number;
+}
+
+export interface RuleEntry {
+  family: Family;
+  priority: number;
+  /** Source address (a single host: /32 or /128). */
+  from: string;
+  table: number;
+  protocol: number;
+}
+
+export interface KernelState {
+  endpoints: Endpoint[];
+  limits: Limits;
+  /** Every rule with a `from` selector (owned or not): ownership is the planner's business. */
+  rules: RuleEntry[];
+  /** Routes carrying the policy's protocol mark, in any table. */
+  routes: RouteEntry[];
+  addresses: KernelAddress[];
+  links: KernelLink[];
+  /** rp_filter per interface name, plus "all". */
+  rpFilter: Record<string, number>;
+  mptcp: { enabled: boolean | null; pmType: number | null };
+}
+
+// ───────────────────────── Desired state (pure function of snapshot, kernel addresses, policy) ─────────────────────────
+
+/** Why an object exists or an operation runs: shown in plan, logs and status. */
+export interface Reason {
+  device: string;
+  rule: string;
+}
+
+export interface DesiredEndpoint {
+  address: string;
+  family: Family;
+  dev: string;
+  flags: EndpointFlag[];
+  port?: number;
+  reason: Reason;
+}
+
+export interface DesiredRoute {
+  family: Family;
+  dst: string;
+  gateway?: string;
+  scope?: "link";
+  src?: string;
+}
+
+export interface DesiredRouting {
+  device: string;
+  /** Pinned by the policy, or "auto": the planner keeps the table the kernel already shows for this device, else allocates. */
+  table: number | "auto";
+  routes: DesiredRoute[];
+  /** One source rule per address. */
+  sources: { family: Family; address: string }[];
+  reason: Reason;
+}
+
+export type LimitTarget = { kind: "exact"; value: number } | { kind: "at-least"; value: number };
+
+export interface DesiredState {
+  /** Devices a rule manages, with the rule that matched. Ignored and unmatched devices are absent. */
+  devices: { device: string; rule: string; kind: DeviceKind }[];
+  endpoints: DesiredEndpoint[];
+  routing: DesiredRouting[];
+  limits: { subflows: LimitTarget; addAddrAccepted: LimitTarget };
+  /** Interfaces whose strict rp_filter (1) should become loose (2). */
+  rpFilterLoose: string[];
+}
+
+// ───────────────────────── Plan ─────────────────────────
+
+export type Operation =
+  | { op: "limits-set"; limits: Limits; reason: string }
+  | { op: "endpoint-add"; endpoint: Endpoint; reason: Reason }
+  | { op: "endpoint-change"; id: number; address: string; backup: boolean; reason: Reason }
+  | { op: "endpoint-delete"; id: number; address: string; reason: Reason | "not wanted" }
+  | { op: "route-add"; route: RouteEntry; reason: Reason }
+  | { op: "route-delete"; route: RouteEntry; reason: Reason | "not wanted" }
+  | { op: "rule-add"; rule: RuleEntry; reason: Reason }
+  | { op: "rule-delete"; rule: RuleEntry; reason: Reason | "not wanted" }
+  | { op: "rp-filter-set"; ifname: string; value: number; reason: Reason };
+
+export interface Conflict {
+  kind: "foreign-endpoint";
+  device: string;
+  address: string;
+  endpointId: number;
+  message: string;
+}
+
+export interface Plan {
+  operations: Operation[];
+  conflicts: Conflict[];
+}
