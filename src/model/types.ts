@@ -226,7 +226,13 @@ export type LimitTarget = { kind: "exact"; value: number } | { kind: "at-least";
 
 export interface DesiredState {
   /** Devices a rule manages, with the rule that matched. Ignored and unmatched devices are absent. */
-  devices: { device: string; rule: string; kind: DeviceKind }[];
+  devices: {
+    device: string;
+    rule: string;
+    kind: DeviceKind;
+    /** NetworkManager's own MPTCP handling is on for the active profile (connection.mptcp-flags without 0x1): it fights us over endpoints. */
+    nmMptcp: boolean;
+  }[];
   endpoints: DesiredEndpoint[];
   routing: DesiredRouting[];
   limits: { subflows: LimitTarget; addAddrAccepted: LimitTarget };
@@ -247,13 +253,11 @@ export type Operation =
   | { op: "rule-delete"; rule: RuleEntry; reason: Reason | "not wanted" }
   | { op: "rp-filter-set"; ifname: string; value: number; reason: Reason };
 
-export interface Conflict {
-  kind: "foreign-endpoint";
-  device: string;
-  address: string;
-  endpointId: number;
-  message: string;
-}
+/** Something the plan could not do; reported, never thrown. `message` carries the advice. */
+export type Conflict =
+  | { kind: "foreign-endpoint"; device: string; address: string; endpointId: number; message: string }
+  | { kind: "endpoint-ids-exhausted"; device: string; address: string; message: string }
+  | { kind: "tables-exhausted"; device: string; message: string };
 
 export interface Plan {
   operations: Operation[];
