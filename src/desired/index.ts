@@ -1,0 +1,58 @@
+import type { DesiredState, KernelState, NmConnection, NmDevice, NmSnapshot, Policy } from "../model/types.js";
+import { matchDevice } from "../policy/match.js";
+import { usableAddresses } from "./addresses.js";
+import { desiredEndpoints } from "./endpoints.js";
+import { desiredLimits } from "./limits.js";
+import { desiredRouting } from "./routing.js";
+
+/** NMDeviceState values between which a device's addresses are in the kernel and worth using. */
+const STATE_IP_CONFIG = 70;
+const STATE_ACTIVATED = 100;
+
+/**
+ * A device counts when NetworkManager manages it, it has an interface, and its state is 70..100
+ * (IP_CONFIG, IP_CHECK, SECONDARIES, ACTIVATED). From IP_CONFIG on, the kernel already holds the
+ * addresses NetworkManager configured; waiting for ACTIVATED would delay endpoints behind connectivity
+ * checks and secondaries. Every other state, DEACTIVATING (110) included, counts as gone: the device gets
+ * nothing, so the planner sweeps whatever we own for it.
+ */
+export function deviceCounts(device: NmDevice): boolean {
+  return (
+    device.managed && device.interface !== "" && device.state >= STATE_IP_CONFIG && device.state <= STATE_ACTIVATED
+  );
+}
+
+/** NetworkManager 1.40+ runs its own MPTCP endpoints unless the profile's mptcp-flags has "disabled" (0x1). */
+function nmMptcpOn(connection: NmConnection | undefined): boolean {
+  return connection?.mptcpFlags !== undefined && (connection.mptcpFlags & 0x1) === 0;
+}
+
+/** What the kernel should hold for the devices the policy manages; pure. */
+export function desiredState(
+  snapshot: NmSnapshot,
+  kernel: Pick<KernelState, "addresses" | "links">,
+  policy: Policy,
+): DesiredState {
+  const state: Omit<DesiredState, "limits"> = { devices: [], endpoints: [], routing: [], rpFilterLoose: [] };
+  const devices = snapshot.devices
+    .filter(deviceCounts)
+    .sort((a, b) => a.interface.localeCompare(b.interface));
+  for (const device of devices) {
+    const rule = matchDevice(device, policy.rules);
+    if (rule === undefined || rule.action.kind === "ignore") continue;
+    const { action } = rule;
+    const ifname = device.interface;
+    const reason = { device: ifname, rule: rule.name };
+    state.devices.push({ device: ifname, rule: rule.name, kind: device.type, nmMptcp: nmMptcpOn(device.connection) });
+
+    const addresses = usableAddresses(kernel.addresses, ifname, policy.addresses);
+    const endpoints = action.endpoint ? desiredEndpoints(addresses, action.endpoint, reason) : [];
+    const link = kernel.links.find((l) => l.ifname === ifname);
+    const routing =
+      action.routing === false ? undefined : desiredRouting(device, addresses, link, action.routing.table, reason);
+    state.endpoints.push(...endpoints);
+    if (routing) state.routing.push(routing);
+    if (policy.rpFilter === "loose" && (routing || endpoints.length > 0)) state.rpFilterLoose.push(ifname);
+  }
+  return { ...state, limits: desiredLimits(policy.limits, state.endpoints) };
+}

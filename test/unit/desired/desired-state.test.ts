@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import { desiredState } from "../../../src/desired/index.js";
+import type { KernelAddress, NmDevice, Policy, PolicyRule } from "../../../src/model/types.js";
+
+const nmDevice = (ifname: string, extra: Partial<NmDevice> = {}): NmDevice => ({
+  path: `/d/${ifname}`, interface: ifname, type: "ethernet", nmType: 1, state: 100, managed: true, metered: "no",
+  connection: { id: ifname, uuid: `uuid-${ifname}`, type: "802-3-ethernet", mptcpFlags: 0x1 },
+  ip4: { addresses: [], gateway: "10.0.0.1" }, ip6: { addresses: [] }, ...extra,
+});
+const kernelAddr = (ifname: string, address: string): KernelAddress => ({
+  ifname, family: "ipv4", address, prefix: 24, scope: "global", flags: [],
+});
+const manage: PolicyRule = {
+  name: "all", match: {}, action: { kind: "manage", endpoint: { flags: ["subflow"] }, routing: { table: "auto" } },
+};
+const policy = (rules: PolicyRule[], rpFilter: Policy["rpFilter"] = "loose"): Policy => ({
+  rules,
+  addresses: { ipv4: true, ipv6: true, skip: [] },
+  limits: { subflows: "auto", addAddrAccepted: "auto" },
+  marks: { endpointIds: [100, 199], tables: [1000, 1999], protocol: 203, priority: 5000 },
+  rpFilter,
+});
+const kernel = (...ifnames: string[]) => ({
+  addresses: ifnames.map((n, i) => kernelAddr(n, `10.0.${i}.2`)),
+  links: [],
+});
+
+describe("desiredState: which devices count", () => {
+  it.each([
+    { state: 30, managed: true, counts: false },
+    { state: 60, managed: true, counts: false },
+    { state: 70, managed: true, counts: true },
+    { state: 80, managed: true, counts: true },
+    { state: 90, managed: true, counts: true },
+    { state: 100, managed: true, counts: true },
+    { state: 110, managed: true, counts: false },
+    { state: 120, managed: true, counts: false },
+    { state: 100, managed: false, counts: false },
+  ])("state $state managed $managed → $counts", ({ state, managed, counts }) => {
+    const got = desiredState({ devices: [nmDevice("eth0", { state, managed })] }, kernel("eth0"), policy([manage]));
+    expect(got.devices.map((d) => d.device)).toEqual(counts ? ["eth0"] : []);
+    expect(got.endpoints.map((e) => e.address)).toEqual(counts ? ["10.0.0.2"] : []);
+    expect(got.routing.map((r) => r.device)).toEqual(counts ? ["eth0"] : []);
+  });
+
+  it("a device without interface name does not count", () => {
+    expect(desiredState({ devices: [nmDevice("")] }, kernel(""), policy([manage])).devices).toEqual([]);
+  });
+});
+
+describe("desiredState: rules", () => {
+  const ignoreEth1: PolicyRule = { name: "skip", match: { interface: ["eth1"] }, action: { kind: "ignore" } };
+  const routeOnly: PolicyRule = { name: "route-only", match: { interface: ["eth2"] }, action: { kind: "manage", routing: { table: 1500 } } };
+  const endpointOnly: PolicyRule = {
+    name: "ep-only", match: { interface: ["eth3"] }, action: { kind: "manage", endpoint: { flags: ["signal"], port: 8080 }, routing: false },
+  };
+  const snapshot = { devices: ["eth3", "eth0", "eth2", "eth1", "eth9"].map((n) => nmDevice(n)) };
+  const got = desiredState(snapshot, kernel("eth0", "eth1", "eth2", "eth3"), policy([ignoreEth1, routeOnly, endpointOnly, manage]));
+
+  it("ignored devices are absent; others in name order with their rule", () => {
+    expect(got.devices.map((d) => [d.device, d.rule])).toEqual([
+      ["eth0", "all"], ["eth2", "route-only"], ["eth3", "ep-only"], ["eth9", "all"],
+    ]);
+  });
+  it("endpoints only where the rule asks, with the rule's flags and port", () => {
+    expect(got.endpoints.map((e) => [e.dev, e.address, e.flags, e.port])).toEqual([
+      ["eth0", "10.0.0.2", ["subflow"], undefined],
+      ["eth3", "10.0.3.2", ["signal"], 8080],
+    ]);
+  });
+  it("routing only where the rule asks, pinned table kept", () => {
+    expect(got.routing.map((r) => [r.device, r.table])).toEqual([["eth0", "auto"], ["eth2", 1500]]);
+  });
+  it("rp_filter loosened only on devices with routing or endpoints (eth9 has no address)", () => {
+    expect(got.rpFilterLoose).toEqual(["eth0", "eth2", "eth3"]);
+  });
+  it("auto limits count subflow endpoints only", () => {
+    expect(got.limits.subflows).toEqual({ kind: "at-least", value: 1 });
+  });
+  it("rpFilter keep → nothing to loosen", () => {
+    expect(desiredState(snapshot, kernel("eth0"), policy([manage], "keep")).rpFilterLoose).toEqual([]);
+  });
+});
+
+describe("desiredState: NetworkManager's own MPTCP", () => {
+  it.each([
+    { flags: undefined, on: false },
+    { flags: 0, on: true },
+    { flags: 0x1, on: false },
+    { flags: 0x22, on: true },
+    { flags: 0x23, on: false },
+  ])("mptcp-flags $flags → $on", ({ flags, on }) => {
+    const dev = nmDevice("eth0", { connection: { id: "c", uuid: "u", type: "802-3-ethernet", ...(flags !== undefined && { mptcpFlags: flags }) } });
+    expect(desiredState({ devices: [dev] }, kernel("eth0"), policy([manage])).devices[0]?.nmMptcp).toBe(on);
+  });
+});
