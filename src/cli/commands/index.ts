@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { registerValidate } from "./validate.js";
 
 /** Each subcommand lives in its own file and registers itself on the program. */
-export const commands: ((program: Command) => void)[] = [];
+export const commands: ((program: Command) => void)[] = [registerValidate];
