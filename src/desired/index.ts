@@ -22,9 +22,13 @@ export function deviceCounts(device: NmDevice): boolean {
   );
 }
 
-/** NetworkManager 1.40+ runs its own MPTCP endpoints unless the profile's mptcp-flags has "disabled" (0x1). */
-function nmMptcpOn(connection: NmConnection | undefined): boolean {
-  return connection?.mptcpFlags !== undefined && (connection.mptcpFlags & 0x1) === 0;
+/**
+ * NetworkManager 1.40+ runs its own MPTCP endpoints unless the profile's mptcp-flags has "disabled" (0x1);
+ * 0 means its default, which is on. No flags at all means an older NetworkManager, which has no such handling.
+ */
+function nmMptcpProfile(connection: NmConnection | undefined): { nmMptcpProfile?: string } {
+  const on = connection?.mptcpFlags !== undefined && (connection.mptcpFlags & 0x1) === 0;
+  return on ? { nmMptcpProfile: connection.id } : {};
 }
 
 /** What the kernel should hold for the devices the policy manages; pure. */
@@ -43,7 +47,7 @@ export function desiredState(
     const { action } = rule;
     const ifname = device.interface;
     const reason = { device: ifname, rule: rule.name };
-    state.devices.push({ device: ifname, rule: rule.name, kind: device.type, nmMptcp: nmMptcpOn(device.connection) });
+    state.devices.push({ device: ifname, rule: rule.name, kind: device.type, ...nmMptcpProfile(device.connection) });
 
     const addresses = usableAddresses(kernel.addresses, ifname, policy.addresses);
     const endpoints = action.endpoint ? desiredEndpoints(addresses, action.endpoint, reason) : [];

@@ -230,8 +230,11 @@ export interface DesiredState {
     device: string;
     rule: string;
     kind: DeviceKind;
-    /** NetworkManager's own MPTCP handling is on for the active profile (connection.mptcp-flags without 0x1): it fights us over endpoints. */
-    nmMptcp: boolean;
+    /**
+     * Id of the active profile when its connection.mptcp-flags leave NetworkManager's own MPTCP handling on
+     * (no 0x1 "disabled" bit): it then fights us over endpoints. Absent when that handling is off.
+     */
+    nmMptcpProfile?: string;
   }[];
   endpoints: DesiredEndpoint[];
   routing: DesiredRouting[];

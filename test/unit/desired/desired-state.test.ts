@@ -89,8 +89,8 @@ describe("desiredState: NetworkManager's own MPTCP", () => {
     { flags: 0x1, on: false },
     { flags: 0x22, on: true },
     { flags: 0x23, on: false },
-  ])("mptcp-flags $flags → $on", ({ flags, on }) => {
+  ])("mptcp-flags $flags → profile named: $on", ({ flags, on }) => {
     const dev = nmDevice("eth0", { connection: { id: "c", uuid: "u", type: "802-3-ethernet", ...(flags !== undefined && { mptcpFlags: flags }) } });
-    expect(desiredState({ devices: [dev] }, kernel("eth0"), policy([manage])).devices[0]?.nmMptcp).toBe(on);
+    expect(desiredState({ devices: [dev] }, kernel("eth0"), policy([manage])).devices[0]?.nmMptcpProfile).toBe(on ? "c" : undefined);
   });
 });
