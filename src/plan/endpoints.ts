@@ -1,0 +1,98 @@
+import type { Conflict, DesiredEndpoint, DesiredState, Endpoint, Marks, Operation } from "../model/types.js";
+import { lowestFree, ownsEndpoint } from "./ownership.js";
+import type { PlanPart } from "./part.js";
+
+/**
+ * Endpoints are identified by address (the kernel holds one endpoint per address). Owned endpoints
+ * nobody wants are deleted; a wanted one that differs only in `backup` is changed in place (its subflows
+ * survive); any other difference needs delete + add, which keeps the id. New endpoints take the lowest
+ * free id of our range. Foreign endpoints are never touched: one on a wanted address is reported.
+ */
+export function planEndpoints(
+  desired: Pick<DesiredState, "endpoints" | "devices">,
+  current: readonly Endpoint[],
+  marks: Marks,
+): PlanPart {
+  const ops: Operation[] = [];
+  const conflicts: Conflict[] = [];
+  const wanted = new Set(desired.endpoints.map((e) => e.address));
+  const ownedByAddress = new Map(current.filter((e) => ownsEndpoint(e, marks)).map((e) => [e.address, e]));
+  const foreignByAddress = new Map(current.filter((e) => !ownsEndpoint(e, marks)).map((e) => [e.address, e]));
+  const used = new Set(current.map((e) => e.id));
+
+  for (const existing of ownedByAddress.values()) {
+    if (wanted.has(existing.address)) continue;
+    ops.push({ op: "endpoint-delete", id: existing.id, address: existing.address, reason: "not wanted" });
+    used.delete(existing.id);
+  }
+
+  const toAdd: DesiredEndpoint[] = [];
+  for (const want of desired.endpoints) {
+    const foreign = foreignByAddress.get(want.address);
+    const existing = ownedByAddress.get(want.address);
+    if (foreign) conflicts.push(foreignConflict(want, foreign, desired.devices));
+    else if (!existing) toAdd.push(want);
+    else ops.push(...reconcileEndpoint(want, existing));
+  }
+
+  for (const want of [...toAdd].sort(byDeviceThenAddress)) {
+    const id = lowestFree(marks.endpointIds, used);
+    if (id === undefined) {
+      conflicts.push({
+        kind: "endpoint-ids-exhausted",
+        device: want.dev,
+        address: want.address,
+        message: `no free endpoint id in ${marks.endpointIds.join("..")} for ${want.address} on ${want.dev}; widen marks.endpointIds`,
+      });
+      continue;
+    }
+    used.add(id);
+    ops.push({ op: "endpoint-add", endpoint: toEndpoint(want, id), reason: want.reason });
+  }
+  return { ops, conflicts };
+}
+
+function reconcileEndpoint(want: DesiredEndpoint, existing: Endpoint): Operation[] {
+  const without = (flags: readonly string[]) => flags.filter((f) => f !== "backup").sort().join(",");
+  const wantBackup = want.flags.includes("backup");
+  const sameElsewhere =
+    without(want.flags) === without(existing.flags) && want.dev === existing.dev && want.port === existing.port;
+  if (sameElsewhere && wantBackup === existing.flags.includes("backup")) return [];
+  if (sameElsewhere) {
+    return [{ op: "endpoint-change", id: existing.id, address: existing.address, backup: wantBackup, reason: want.reason }];
+  }
+  // The kernel cannot change signal/subflow/fullmesh/port/dev in place; the freed id is free again at once.
+  return [
+    { op: "endpoint-delete", id: existing.id, address: existing.address, reason: want.reason },
+    { op: "endpoint-add", endpoint: toEndpoint(want, existing.id), reason: want.reason },
+  ];
+}
+
+function toEndpoint(want: DesiredEndpoint, id: number): Endpoint {
+  return { id, address: want.address, flags: want.flags, dev: want.dev, ...(want.port !== undefined && { port: want.port }) };
+}
+
+function foreignConflict(
+  want: DesiredEndpoint,
+  foreign: Endpoint,
+  devices: DesiredState["devices"],
+): Conflict {
+  const profile = devices.find((d) => d.device === want.dev)?.nmMptcpProfile;
+  const advice =
+    profile !== undefined
+      ? `NetworkManager's own MPTCP handling is on for "${profile}": run ` +
+        `\`nmcli connection modify ${JSON.stringify(profile)} connection.mptcp-flags 0x1\` ` +
+        `or install the drop-in that sets connection.mptcp-flags=0x1 globally`
+      : `if it is stale, remove it with \`ip mptcp endpoint delete id ${foreign.id}\``;
+  return {
+    kind: "foreign-endpoint",
+    device: want.dev,
+    address: want.address,
+    endpointId: foreign.id,
+    message: `${want.address} on ${want.dev} already has endpoint id ${foreign.id}, which is not ours; ${advice}`,
+  };
+}
+
+function byDeviceThenAddress(a: DesiredEndpoint, b: DesiredEndpoint): number {
+  return a.dev.localeCompare(b.dev) || a.address.localeCompare(b.address);
+}
