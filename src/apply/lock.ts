@@ -1,0 +1,178 @@
+// One apply at a time across processes (CLI apply, dispatcher apply, daemon reconcile), without
+// native addons. The lock is a file created atomically by link(2) from a complete temporary file,
+// so a reader never sees it half-written; it names its holder by pid and process start time, so a
+// lock left by a dead process (or by a pid since reused) is recognised as stale and taken over.
+
+import { randomBytes } from "node:crypto";
+import { link, mkdir, readFile, unlink, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+
+export const DEFAULT_RUN_DIR = "/run/mptcp-policy";
+const LOCK_FILE = "apply.lock";
+/** Serialises stale-lock takeovers, so that two takers cannot both remove and recreate the lock. */
+const TAKEOVER_FILE = "apply.lock.takeover";
+const DAEMON_PID_FILE = "daemon.pid";
+
+export interface Lock {
+  release(): Promise<void>;
+}
+
+export interface LockOptions {
+  /** How long to wait for a live holder before failing. */
+  timeoutMs?: number;
+}
+
+export class LockTimeoutError extends Error {
+  readonly kind = "lock-timeout";
+  readonly retryable = true;
+  constructor(readonly path: string, readonly holderPid: number | null, waitedMs: number) {
+    super(`another mptcp-policy run holds ${path}${holderPid === null ? "" : ` (pid ${holderPid})`}; gave up after ${waitedMs} ms`);
+    this.name = "LockTimeoutError";
+  }
+}
+
+interface Holder {
+  pid: number;
+  /** Start time in clock ticks since boot (/proc/PID/stat field 22); null when unknown. */
+  start: number | null;
+}
+
+export async function acquireLock(dir = DEFAULT_RUN_DIR, opts: LockOptions = {}): Promise<Lock> {
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  await mkdir(dir, { recursive: true, mode: 0o755 });
+  const path = join(dir, LOCK_FILE);
+  const me = await selfHolder();
+  const began = Date.now();
+  let backoffMs = 5;
+  for (;;) {
+    if (await createExclusive(path, me)) {
+      return { release: () => removeIfHeldBy(path, me) };
+    }
+    const holder = await readHolder(path);
+    if (holder !== undefined && (holder === null || !(await isAlive(holder)))) {
+      await takeOverStale(dir, path, holder, me);
+      continue;
+    }
+    const waited = Date.now() - began;
+    if (waited >= timeoutMs) throw new LockTimeoutError(path, holder?.pid ?? null, waited);
+    await sleep(Math.min(backoffMs, timeoutMs - waited));
+    backoffMs = Math.min(backoffMs * 2, 100);
+  }
+}
+
+/** Whether the daemon's pid file names a live process (the dispatcher then leaves the work to it). */
+export async function isDaemonRunning(dir = DEFAULT_RUN_DIR): Promise<boolean> {
+  const holder = await readHolder(join(dir, DAEMON_PID_FILE));
+  return holder !== undefined && holder !== null && (await isAlive(holder));
+}
+
+/** Written by the daemon at start; the first word is the pid, as the dispatcher script reads it. */
+export async function writeDaemonPidFile(dir = DEFAULT_RUN_DIR): Promise<{ remove(): Promise<void> }> {
+  await mkdir(dir, { recursive: true, mode: 0o755 });
+  const path = join(dir, DAEMON_PID_FILE);
+  const me = await selfHolder();
+  await writeFile(path, formatHolder(me));
+  return { remove: () => removeIfHeldBy(path, me) };
+}
+
+async function createExclusive(path: string, holder: Holder): Promise<boolean> {
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}`;
+  await writeFile(temp, formatHolder(holder));
+  try {
+    await link(temp, path);
+    return true;
+  } catch (error) {
+    if (errnoOf(error) === "EEXIST") return false;
+    throw error;
+  } finally {
+    await unlink(temp).catch(() => undefined);
+  }
+}
+
+/**
+ * Removes a stale lock only while holding the takeover file and only if the lock still names the
+ * same dead holder: a lock that changed in between belongs to a live process. A takeover file
+ * whose own holder died (a crash within a few microseconds) is cleared the same way.
+ */
+async function takeOverStale(dir: string, path: string, stale: Holder | null, me: Holder): Promise<void> {
+  const takeover = join(dir, TAKEOVER_FILE);
+  if (!(await createExclusive(takeover, me))) {
+    const other = await readHolder(takeover);
+    if (other !== undefined && (other === null || !(await isAlive(other)))) await unlink(takeover).catch(() => undefined);
+    else await sleep(1);
+    return;
+  }
+  try {
+    const current = await readHolder(path);
+    if (current !== undefined && sameHolder(current, stale)) await unlink(path).catch(() => undefined);
+  } finally {
+    await removeIfHeldBy(takeover, me);
+  }
+}
+
+async function removeIfHeldBy(path: string, me: Holder): Promise<void> {
+  const holder = await readHolder(path);
+  if (holder !== undefined && sameHolder(holder, me)) await unlink(path).catch(() => undefined);
+}
+
+/** undefined: no file; null: a file that names no valid pid. */
+async function readHolder(path: string): Promise<Holder | null | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    if (errnoOf(error) === "ENOENT") return undefined;
+    throw error;
+  }
+  const [pidWord, startWord] = text.trim().split(/\s+/);
+  const pid = Number(pidWord);
+  if (!Number.isSafeInteger(pid) || pid <= 0) return null;
+  const start = Number(startWord);
+  return { pid, start: startWord !== undefined && Number.isSafeInteger(start) ? start : null };
+}
+
+function formatHolder(holder: Holder): string {
+  return holder.start === null ? `${holder.pid}\n` : `${holder.pid} ${holder.start}\n`;
+}
+
+function sameHolder(a: Holder | null, b: Holder | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.pid === b.pid && a.start === b.start;
+}
+
+async function selfHolder(): Promise<Holder> {
+  return { pid: process.pid, start: await processStart(process.pid) };
+}
+
+async function isAlive(holder: Holder): Promise<boolean> {
+  try {
+    process.kill(holder.pid, 0);
+  } catch (error) {
+    // EPERM: alive but another user's.
+    if (errnoOf(error) !== "EPERM") return false;
+  }
+  if (holder.start === null) return true;
+  // A live pid with another start time is a reused pid: the holder is dead.
+  const start = await processStart(holder.pid);
+  return start === null || start === holder.start;
+}
+
+async function processStart(pid: number): Promise<number | null> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name, which may itself hold spaces and parentheses.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const start = Number(fields[19]);
+    return Number.isSafeInteger(start) ? start : null;
+  } catch {
+    return null;
+  }
+}
+
+function errnoOf(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | undefined)?.code;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

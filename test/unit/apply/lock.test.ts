@@ -1,0 +1,110 @@
+import { execFile, spawn } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile, access } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { acquireLock, isDaemonRunning, LockTimeoutError, writeDaemonPidFile } from "../../../src/apply/lock.js";
+
+const run = promisify(execFile);
+let dir: string;
+
+beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), "apl-lock-")); });
+afterEach(async () => { await rm(dir, { recursive: true, force: true }); });
+
+/** A pid that certainly belonged to a process that has exited. */
+async function deadPid(): Promise<number> {
+  const child = spawn("true");
+  await new Promise((resolve) => child.on("exit", resolve));
+  return child.pid!;
+}
+
+const exists = (path: string) => access(path).then(() => true, () => false);
+
+describe("acquireLock", () => {
+  it("serialises two processes", async () => {
+    const log = join(dir, "log");
+    const holder = new URL("./lock-holder.ts", import.meta.url).pathname;
+    const child = () => run(process.execPath, ["--import", "tsx", holder, dir, log, "300"]);
+    await Promise.all([child(), child()]);
+    const events = (await readFile(log, "utf8")).trim().split("\n").map((line) => line.split(" "));
+    expect(events.map(([what]) => what)).toEqual(["start", "end", "start", "end"]);
+    expect(events[0]![1]).toBe(events[1]![1]);
+    expect(events[2]![1]).toBe(events[3]![1]);
+    expect(events[0]![1]).not.toBe(events[2]![1]);
+    expect(await exists(join(dir, "apply.lock"))).toBe(false);
+  }, 30_000);
+
+  it("serialises two acquirers in one process", async () => {
+    const first = await acquireLock(dir);
+    let secondHeld = false;
+    const second = acquireLock(dir).then((lock) => { secondHeld = true; return lock; });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(secondHeld).toBe(false);
+    await first.release();
+    await (await second).release();
+    expect(secondHeld).toBe(true);
+  });
+
+  it("takes over a lock whose holder is dead", async () => {
+    await writeFile(join(dir, "apply.lock"), `${await deadPid()}\n`);
+    const began = Date.now();
+    const lock = await acquireLock(dir, { timeoutMs: 1000 });
+    expect(Date.now() - began).toBeLessThan(500);
+    expect((await readFile(join(dir, "apply.lock"), "utf8")).split(" ")[0]).toBe(String(process.pid));
+    await lock.release();
+  });
+
+  it("takes over a lock whose pid was reused by another process", async () => {
+    await writeFile(join(dir, "apply.lock"), `${process.ppid} 1\n`);
+    const lock = await acquireLock(dir, { timeoutMs: 1000 });
+    await lock.release();
+    expect(await exists(join(dir, "apply.lock"))).toBe(false);
+  });
+
+  it("takes over a lock file that names no pid", async () => {
+    await writeFile(join(dir, "apply.lock"), "garbage\n");
+    await (await acquireLock(dir, { timeoutMs: 1000 })).release();
+  });
+
+  it("gives up after the timeout naming the live holder", async () => {
+    await writeFile(join(dir, "apply.lock"), "1\n");
+    const began = Date.now();
+    const error = await acquireLock(dir, { timeoutMs: 300 }).catch((e: unknown) => e);
+    expect(Date.now() - began).toBeGreaterThanOrEqual(300);
+    expect(error).toBeInstanceOf(LockTimeoutError);
+    expect((error as LockTimeoutError).holderPid).toBe(1);
+    expect((error as Error).message).toMatch(/apply\.lock \(pid 1\); gave up after \d+ ms/);
+    // Someone else's lock is left alone.
+    expect(await readFile(join(dir, "apply.lock"), "utf8")).toBe("1\n");
+  });
+
+  it("release does not remove a lock that another process has taken since", async () => {
+    const lock = await acquireLock(dir);
+    await writeFile(join(dir, "apply.lock"), "1\n");
+    await lock.release();
+    expect(await readFile(join(dir, "apply.lock"), "utf8")).toBe("1\n");
+  });
+});
+
+describe("isDaemonRunning", () => {
+  it("is false without a pid file, true while the daemon's file exists, false after removal", async () => {
+    expect(await isDaemonRunning(dir)).toBe(false);
+    const pidFile = await writeDaemonPidFile(dir);
+    expect((await readFile(join(dir, "daemon.pid"), "utf8")).split(/\s/)[0]).toBe(String(process.pid));
+    expect(await isDaemonRunning(dir)).toBe(true);
+    await pidFile.remove();
+    expect(await isDaemonRunning(dir)).toBe(false);
+  });
+
+  it.each([["a dead pid", async () => `${await deadPid()}\n`], ["garbage", async () => "x\n"]])(
+    "is false for %s", async (_name, content) => {
+      await writeFile(join(dir, "daemon.pid"), await content());
+      expect(await isDaemonRunning(dir)).toBe(false);
+    });
+
+  it("accepts a bare pid, as a shell would write it", async () => {
+    await writeFile(join(dir, "daemon.pid"), `${process.pid}\n`);
+    expect(await isDaemonRunning(dir)).toBe(true);
+  });
+});
