@@ -36,6 +36,7 @@ function checkRule(rule: Obj, at: DocPath): Problem[] {
   if (has("ignore") && (has("endpoint") || has("routing"))) {
     problems.push({
       path: [...at, "ignore"],
+      at: "key",
       message: "`ignore: true` stands alone: drop `endpoint`/`routing`, or drop `ignore` to manage the devices",
     });
   } else if (!has("ignore") && !has("endpoint") && !has("routing")) {
