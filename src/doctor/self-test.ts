@@ -62,7 +62,12 @@ export function judgeSelfTest(output: SelfTestOutput, durationMs: number): SelfT
     const info = output.infoFlags !== undefined ? `, MPTCP_INFO flags 0x${output.infoFlags.toString(16)} (no fallback)` : "";
     return { ran: true, negotiated: true, durationMs, detail: `the client got MP_CAPABLE on the SYN-ACK (MPCapableSYNACKRX=${synAck})${info}`, counters };
   }
-  const why = fallbacks.length > 0 ? `fell back to plain TCP (${fallbacks.map((k) => `${k}=${counters[k]}`).join(", ")})` : `no MP_CAPABLE SYN-ACK seen (MPCapableSYNACKRX=${synAck})`;
+  const why =
+    fallbacks.length > 0
+      ? `fell back to plain TCP (${fallbacks.map((k) => `${k}=${counters[k]}`).join(", ")})`
+      : infoSaysFallback
+        ? `fell back to plain TCP (MPTCP_INFO flags 0x${output.infoFlags!.toString(16)})`
+        : `no MP_CAPABLE SYN-ACK seen (MPCapableSYNACKRX=${synAck})`;
   return { ran: true, negotiated: false, durationMs, detail: `${why}${output.infoError ? `, MPTCP_INFO: ${output.infoError}` : ""}`, counters };
 }
 

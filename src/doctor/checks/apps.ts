@@ -29,7 +29,9 @@ export function checkConnections(facts: Facts): Finding {
 export function checkSelfTest(facts: Facts): Finding | null {
   const result = facts.selfTest;
   if (!result) return null;
-  if (!result.ran) return { id: "selftest", status: "warn", summary: `self-test not run: ${result.reason}` };
+  if (!result.ran) {
+    return { id: "selftest", status: "warn", summary: `self-test not run: ${result.reason}`, fix: "run doctor as root (it needs a network namespace) with python3 and unshare (util-linux) installed" };
+  }
   const took = `${Math.round(result.durationMs)} ms`;
   if (result.negotiated) {
     return { id: "selftest", status: "ok", summary: `MPTCP negotiated over loopback in a throwaway network namespace (${took}): ${result.detail}` };

@@ -6,7 +6,7 @@ import { type Finding, notMeasured } from "../finding.js";
 const APPLY = "mptcp-policy apply   (or keep the daemon running: systemctl enable --now mptcp-policy)";
 
 export function checkPolicy(facts: Facts): Finding {
-  if (!facts.policy.ok) return { id: "policy", status: "fail", summary: `policy not loaded: ${facts.policy.reason}`, fix: "mptcp-policy validate --policy FILE shows every problem with its line" };
+  if (!facts.policy.ok) return { id: "policy", status: "fail", summary: `policy not loaded: ${facts.policy.reason}`, fix: "mptcp-policy validate FILE (or plain `mptcp-policy validate` for the effective policy) shows every problem with its line" };
   const { source, desired } = facts.policy.value;
   const devices = desired.devices.map((d) => `${d.device} (${d.rule})`).join(", ") || "none";
   return { id: "policy", status: "ok", summary: `${source}: manages ${devices}` };

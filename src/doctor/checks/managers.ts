@@ -27,9 +27,13 @@ export function checkMptcpd(facts: Facts): Finding {
   };
 }
 
-/** connection.mptcp-flags NetworkManager applies: the profile's, else its configuration's default, else 0x22. */
+/**
+ * connection.mptcp-flags NetworkManager applies: the profile's, else its configuration's default, else 0x22.
+ * No flags at all (undefined) is a NetworkManager older than 1.40, which has no MPTCP handling: "disabled".
+ */
 export function effectiveNmMptcpFlags(profileFlags: number | undefined, globalFlags: number | null): number {
-  if (profileFlags) return profileFlags;
+  if (profileFlags === undefined) return NM_MPTCP_DISABLED;
+  if (profileFlags !== 0) return profileFlags;
   return globalFlags || NM_DEFAULT_MPTCP_FLAGS;
 }
 
