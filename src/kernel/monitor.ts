@@ -1,0 +1,73 @@
+// `ip monitor address link route rule` text lines (iproute2 6.1 has no JSON monitor) → typed events.
+// Formats, as recorded in test/fixtures/ip/monitor.txt:
+//   address  `[Deleted ]3: wan0    inet 10.1.1.7/24 scope global secondary wan0`  (+ an indented lifetime line)
+//            `[Deleted ]8: tun0    inet 10.9.9.1 peer 10.9.9.2/32 scope global tun0`
+//   link     `[Deleted ]5: lte0@if4: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 ...` (+ an indented link/ line)
+//   rule     `[Deleted ]5000:\tfrom 10.1.1.9 lookup 1002 proto 203`
+//   route    anything else (`10.8.0.0/16 via ...`, `local ...`, `Deleted default via ...`)
+import type { Family } from "../model/types.js";
+import { spawnIpMonitor, type IpOptions } from "./ip.js";
+import { isUp } from "./links.js";
+
+export type KernelEvent =
+  | { kind: "address-added" | "address-removed"; ifname: string; family: Family; address: string; prefix: number; flags: string[] }
+  | { kind: "link"; ifname: string; up: boolean }
+  | { kind: "route" }
+  | { kind: "rule" };
+
+const DELETED = "Deleted ";
+const ADDRESS = /^\d+: (\S+)\s+(inet6?) ([0-9a-f.:]+)(?:\/(\d+))?(?: peer [0-9a-f.:]+\/(\d+))? (.*)$/i;
+const LINK = /^\d+: ([^:@\s]+)(?:@\S*)?: <([^>]*)>/;
+const RULE = /^\d+:\t/;
+const SCOPE_WORDS = new Set(["scope", "global", "link", "host", "site", "nowhere"]);
+const LIFETIME_WORDS = /^(valid_lft|preferred_lft|brd|metric|proto|forever|\d+sec)$/;
+
+/** One monitor line → an event, or null for continuation lines (indented) and blank ones. */
+export function parseMonitorLine(line: string): KernelEvent | null {
+  if (line.trim() === "" || /^\s/.test(line)) return null;
+  const deleted = line.startsWith(DELETED);
+  const body = deleted ? line.slice(DELETED.length) : line;
+  const addr = ADDRESS.exec(body);
+  if (addr !== null) {
+    const [, ifname, fam, address, len, peerLen, rest] = addr;
+    const family: Family = fam === "inet6" ? "ipv6" : "ipv4";
+    return {
+      kind: deleted ? "address-removed" : "address-added",
+      ifname: ifname!,
+      family,
+      address: address!,
+      prefix: Number(len ?? peerLen ?? (family === "ipv6" ? 128 : 32)),
+      flags: addressFlags(rest!, family),
+    };
+  }
+  const link = LINK.exec(body);
+  if (link !== null) {
+    return { kind: "link", ifname: link[1]!, up: !deleted && isUp(link[2]!.split(",")) };
+  }
+  if (RULE.test(body)) return { kind: "rule" };
+  return { kind: "route" };
+}
+
+/** `scope global temporary dynamic` / `brd B scope global secondary wan0:1` (IPv4 ends with its label). */
+function addressFlags(rest: string, family: Family): string[] {
+  const words = rest.trim().split(/\s+/);
+  if (family === "ipv4") words.pop();
+  const flags: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === "brd" || w === "metric") {
+      i++;
+    } else if (!SCOPE_WORDS.has(w) && !LIFETIME_WORDS.test(w) && !/^\d+$/.test(w)) {
+      flags.push(w);
+    }
+  }
+  return flags;
+}
+
+/** Kernel address, link, route and rule changes as events, from one resident `ip monitor`. */
+export function watchKernel(onEvent: (e: KernelEvent) => void, opts?: IpOptions): { stop(): Promise<void> } {
+  return spawnIpMonitor(["address", "link", "route", "rule"], (line) => {
+    const e = parseMonitorLine(line);
+    if (e !== null) onEvent(e);
+  }, opts);
+}

@@ -1,0 +1,75 @@
+// The kernel's current state in one group of show lines per resident process: the inet process reads
+// endpoints, limits, IPv4 rules and routes, addresses and links; the inet6 process IPv6 rules and routes.
+// Measured with iproute2 6.1: `rule show` without a family lists IPv4 rules only, so IPv6 rules need the
+// `-6` process; `route show table all proto N` filters by protocol and then leaves "protocol" out.
+import type { KernelState, Marks } from "../model/types.js";
+import { parseAddresses } from "./addresses.js";
+import { parseEndpoints } from "./endpoints.js";
+import type { BatchResult, IpBatch } from "./ip.js";
+import { parseLimits } from "./limits.js";
+import { parseLinks } from "./links.js";
+import { BUILTIN_NAMES, type Iproute2Names } from "./names.js";
+import { parseRoutes } from "./routes.js";
+import { parseRules } from "./rules.js";
+import { readMptcpSysctls, readRpFilter, type SysctlOptions } from "./sysctl.js";
+
+/** A show line failed: the kernel lacks something we read (e.g. MPTCP), or the namespace is gone. */
+export class KernelReadError extends Error {
+  readonly kind = "kernel-read";
+}
+
+export interface ReadOptions {
+  sysctl?: SysctlOptions;
+  names?: Iproute2Names;
+}
+
+/** Both batches must be `-json`; `v4` with family inet, `v6` with family inet6. */
+export async function readKernelState(
+  batches: { v4: IpBatch; v6: IpBatch },
+  marks: Marks,
+  opts: ReadOptions = {},
+): Promise<KernelState> {
+  const names = opts.names ?? BUILTIN_NAMES;
+  const proto = String(marks.protocol);
+  const [v4, v6, rpFilter, mptcp] = await Promise.all([
+    batches.v4.run([
+      ["mptcp", "endpoint", "show"],
+      ["mptcp", "limits", "show"],
+      ["rule", "show"],
+      ["route", "show", "table", "all", "proto", proto],
+      ["addr", "show"],
+      ["link", "show"],
+    ]),
+    batches.v6.run([
+      ["rule", "show"],
+      ["route", "show", "table", "all", "proto", proto],
+    ]),
+    readRpFilter(opts.sysctl),
+    readMptcpSysctls(opts.sysctl),
+  ]);
+  const out4 = outputsOrThrow(v4, ["mptcp endpoint show", "mptcp limits show", "rule show", "route show", "addr show", "link show"]);
+  const out6 = outputsOrThrow(v6, ["ip -6 rule show", "ip -6 route show"]);
+  const [endpoints, limits, rules4, routes4, addresses, links] = out4;
+  const [rules6, routes6] = out6;
+  return {
+    endpoints: parseEndpoints(endpoints!),
+    limits: parseLimits(limits!),
+    rules: [...parseRules(rules4!, "ipv4", names), ...parseRules(rules6!, "ipv6", names)],
+    routes: [
+      ...parseRoutes(routes4!, { family: "ipv4", protocol: marks.protocol, names }),
+      ...parseRoutes(routes6!, { family: "ipv6", protocol: marks.protocol, names }),
+    ],
+    addresses: parseAddresses(addresses!),
+    links: parseLinks(links!),
+    rpFilter,
+    mptcp,
+  };
+}
+
+function outputsOrThrow(r: BatchResult, what: readonly string[]): string[] {
+  const failure = r.failures[0];
+  if (failure !== undefined) {
+    throw new KernelReadError(`${what[failure.index]} failed: ${failure.message}`);
+  }
+  return r.outputs;
+}
