@@ -3,6 +3,9 @@
 import picomatch from "picomatch";
 import type { DocPath, Problem } from "./diagnostic.js";
 import { RESERVED_PROTOCOLS, RESERVED_TABLES } from "./reserved.js";
+import { RuleSchema } from "./schema.js";
+
+const RULE_KEYS = Object.keys(RuleSchema.properties);
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -33,13 +36,15 @@ export function checkSemantics(doc: unknown): Problem[] {
 function checkRule(rule: Obj, at: DocPath): Problem[] {
   const problems: Problem[] = [];
   const has = (key: string) => rule[key] !== undefined;
+  // With an unknown key (a misspelt `endpoint`), that key is the problem to report, not "nothing to do".
+  const onlyKnownKeys = Object.keys(rule).every((k) => RULE_KEYS.includes(k));
   if (has("ignore") && (has("endpoint") || has("routing"))) {
     problems.push({
       path: [...at, "ignore"],
       at: "key",
       message: "`ignore: true` stands alone: drop `endpoint`/`routing`, or drop `ignore` to manage the devices",
     });
-  } else if (!has("ignore") && !has("endpoint") && !has("routing")) {
+  } else if (!has("ignore") && !has("endpoint") && !has("routing") && onlyKnownKeys) {
     problems.push({ path: at, message: "says nothing to do: give `endpoint` and/or `routing`, or `ignore: true`" });
   } else if (!has("endpoint") && rule.routing === false) {
     problems.push({
