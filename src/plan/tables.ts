@@ -9,8 +9,8 @@ export interface TableAssignment {
 /**
  * Which table each device's routing goes to. Pinned tables are used as given. An "auto" device keeps the
  * table the kernel already shows for it (our routes on its interface, or our rules from its addresses), so
- * reconciles and restarts never renumber; otherwise it gets the lowest table of the range that none of our
- * routes or rules uses. No two devices share a table: when two claim the same one (the kernel was edited
+ * reconciles and restarts never renumber; otherwise it gets the lowest table of the range that no route or
+ * rule we can see uses. No two devices share a table: when two claim the same one (the kernel was edited
  * behind our back), the first by name keeps it.
  */
 export function assignTables(
@@ -51,7 +51,8 @@ export function assignTables(
     tables.set(r.device, kept);
     taken.add(kept);
   }
-  const used = new Set([...taken, ...routes.map((r) => r.table), ...rules.map((r) => r.table)]);
+  // A table someone else's rule points at is not free either, even in our range.
+  const used = new Set([...taken, ...current.routes.map((r) => r.table), ...current.rules.map((r) => r.table)]);
   for (const r of unplaced) {
     const table = lowestFree(marks.tables, used);
     if (table === undefined) {
