@@ -165,12 +165,16 @@ async function buildRig(state: RigState, specs: LinkSpec[]): Promise<Rig> {
   for (const spec of specs) await createLink(spec);
 
   let nmExit: string | undefined;
+  let nmChild: ChildProcess | undefined;
   const startNm = (argv: string[]) => {
     const log = openSync(join(dir, "nm.log"), "a");
     const child = spawn(argv[0]!, argv.slice(1), { env, stdio: ["ignore", log, log] });
     closeSync(log);
     nmExit = undefined;
-    child.once("exit", (code, sig) => (nmExit = `NetworkManager exited (${sig ?? code})`));
+    nmChild = child;
+    child.once("exit", (code, sig) => {
+      if (nmChild === child) nmExit = `NetworkManager exited (${sig ?? code})`;
+    });
     record(child.pid!, "NetworkManager");
   };
   /** Waits that depend on NetworkManager give up as soon as it is gone. */
@@ -273,6 +277,8 @@ async function buildRig(state: RigState, specs: LinkSpec[]): Promise<Rig> {
         await waitFor(() => !isAlive(nm), 10_000, "NetworkManager to exit");
         state.processes = state.processes.filter((p) => p !== nm);
       }
+      // The bus drops the old owner a moment after the process is gone; until then a new one cannot start.
+      await waitFor(async () => (await bus.nameOwner()) === undefined, 5_000, "the old NetworkManager to leave the bus");
       // Back into the namespaces the first one ran in: udevd still serves that private /run/udev.
       startNm(["nsenter", "-t", String(udevdPid), "-m", "-n", "-u", "--", ...networkManagerArgv(dir)]);
       await waitFor(nmStarted, 15_000, "NetworkManager to finish restarting");
