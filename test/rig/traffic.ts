@@ -1,0 +1,116 @@
+// Real MPTCP traffic through a rig: a python3 sink in the peer namespace, a python3 sender in the host
+// namespace, per-link bytes from the host ends' kernel counters.
+import type { ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { Rig } from "./rig.js";
+
+const SINK = fileURLToPath(new URL("./mptcp_sink.py", import.meta.url));
+const SENDER = fileURLToPath(new URL("./mptcp_send.py", import.meta.url));
+
+export interface TrafficOptions {
+  seconds: number;
+  /** Link whose peer address the sender connects to (the initial subflow); default: the rig's first link. */
+  via?: string;
+  port?: number;
+}
+
+export interface TrafficResult {
+  /** Bytes each host-side link transmitted during the run (stats64.tx.bytes delta). */
+  bytesPerLink: Record<string, number>;
+  sentBytes: number;
+  receivedBytes: number;
+  /** Longest pause between two reads at the sink: how long a failover stalled the transfer. */
+  longestGapMs: number;
+  /** When that pause began, counted from the first read. */
+  longestGapAtMs: number;
+}
+
+export interface TrafficRun {
+  /** Resolves when the sender has finished and the sink has read everything. */
+  done: Promise<TrafficResult>;
+}
+
+/** Starts a transfer and returns once data is flowing, so a test can act on links mid-transfer. */
+export async function startTraffic(rig: Rig, opts: TrafficOptions): Promise<TrafficRun> {
+  const via = opts.via ?? Object.keys(rig.links)[0];
+  const link = via === undefined ? undefined : rig.links[via];
+  const target = link?.peerAddr4 ?? link?.peerAddr6;
+  if (target === undefined) throw new Error(`no peer address on link ${via}`);
+  const port = String(opts.port ?? 5201);
+
+  const sink = rig.spawnInPeer(["python3", "-u", SINK, target, port], { stdio: ["ignore", "pipe", "pipe"] });
+  const sinkLines = lines(sink);
+  if ((await sinkLines.next()) !== "ready") throw new Error(`traffic sink did not start: ${await sinkLines.errors()}`);
+
+  const before = await txBytes(rig);
+  const sender = rig.spawnInHost(["python3", "-u", SENDER, target, port, String(opts.seconds)], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const senderLines = lines(sender);
+
+  const done = (async (): Promise<TrafficResult> => {
+    const [sent, received] = await Promise.all([senderLines.next(), sinkLines.next()]);
+    if (sent === undefined || received === undefined) {
+      sink.kill();
+      sender.kill();
+      throw new Error(`traffic failed: ${await senderLines.errors()} ${await sinkLines.errors()}`);
+    }
+    const after = await txBytes(rig);
+    const sinkReport = JSON.parse(received) as { bytes: number; longestGapMs: number; longestGapAtMs: number };
+    return {
+      bytesPerLink: Object.fromEntries(Object.keys(after).map((n) => [n, (after[n] ?? 0) - (before[n] ?? 0)])),
+      sentBytes: (JSON.parse(sent) as { bytes: number }).bytes,
+      receivedBytes: sinkReport.bytes,
+      longestGapMs: sinkReport.longestGapMs,
+      longestGapAtMs: sinkReport.longestGapAtMs,
+    };
+  })();
+  return { done };
+}
+
+export async function runTraffic(rig: Rig, opts: TrafficOptions): Promise<TrafficResult> {
+  return (await startTraffic(rig, opts)).done;
+}
+
+/** tx bytes of the rig's links on the host side. */
+export async function txBytes(rig: Rig): Promise<Record<string, number>> {
+  const { stdout } = await rig.hostExec(["ip", "-j", "-s", "link", "show"]);
+  const links = JSON.parse(stdout) as { ifname: string; stats64?: { tx: { bytes: number } } }[];
+  return Object.fromEntries(links.filter((l) => l.ifname in rig.links).map((l) => [l.ifname, l.stats64?.tx.bytes ?? 0]));
+}
+
+/** A child's stdout line by line (next() resolves undefined at end of output) and its whole stderr. */
+function lines(child: ChildProcess): { next(): Promise<string | undefined>; errors(): Promise<string> } {
+  let stderr = "";
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  const closed = new Promise((resolve) => child.once("close", resolve));
+  const queue: string[] = [];
+  const waiters: ((line: string | undefined) => void)[] = [];
+  let buffer = "";
+  let ended = false;
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+    buffer += chunk;
+    for (let i = buffer.indexOf("\n"); i >= 0; i = buffer.indexOf("\n")) {
+      const line = buffer.slice(0, i);
+      buffer = buffer.slice(i + 1);
+      const waiter = waiters.shift();
+      if (waiter) waiter(line);
+      else queue.push(line);
+    }
+  });
+  child.once("close", () => {
+    ended = true;
+    for (const waiter of waiters.splice(0)) waiter(undefined);
+  });
+  return {
+    next: () => {
+      const line = queue.shift();
+      if (line !== undefined || ended) return Promise.resolve(line);
+      return new Promise((resolve) => waiters.push(resolve));
+    },
+    errors: async () => {
+      await closed;
+      return stderr.trim();
+    },
+  };
+}
