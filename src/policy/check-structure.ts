@@ -109,7 +109,7 @@ function explain(e: ErrorObject): Problem {
       const what = schema.title ?? "value";
       return {
         path,
-        message: `unknown ${what} ${show(e.data)}; ${hint ? `did you mean "${hint}"? ` : ""}expected one of: ${allowed.join(", ")}`,
+        message: `unknown ${what} ${show(e.data)}; ${hint ? `did you mean "${hint}"?` : `expected one of: ${allowed.join(", ")}`}`,
       };
     }
     case "const":
