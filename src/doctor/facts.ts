@@ -37,8 +37,6 @@ export interface PolicyFacts {
   /** Policy file used, or a description of the built-in default. */
   source: string;
   marks: Marks;
-  /** What the policy wants for the devices NetworkManager shows now. */
-  desired: DesiredState;
 }
 
 /** One `ip route get <documentation address> from ADDR`: which device a packet from ADDR would leave through. */
@@ -76,8 +74,11 @@ export interface Facts {
     /** `uname -r`. */
     release: string;
     config: KernelConfigFacts;
-    /** /proc/sys/net/mptcp exists: MPTCP is built in, whatever the version and config say. */
-    mptcpSysctlDir: boolean;
+    /**
+     * net.mptcp.enabled and pm_type, read from /proc/sys without `ip`; enabled is null when /proc/sys/net/mptcp
+     * does not exist (no MPTCP in this kernel, whatever the version and config say).
+     */
+    mptcp: KernelState["mptcp"];
   };
   kernelState: Measured<KernelState>;
   ip: Measured<IpToolFacts>;
@@ -85,6 +86,8 @@ export interface Facts {
   mptcpdPids: number[];
   nm: Measured<NmFacts>;
   policy: Measured<PolicyFacts>;
+  /** What the policy wants for the devices NetworkManager shows now (needs the policy, NetworkManager and the kernel). */
+  desired: Measured<DesiredState>;
   routes: RouteProbe[];
   sockets: Measured<SocketCounts>;
   /** Path of `mptcpize` when installed. */

@@ -1,5 +1,5 @@
 // Applications: MPTCP is opt-in per socket, so a perfect setup still carries nothing until programs ask for it.
-import type { Facts } from "../facts.js";
+import type { Facts, SelfTestResult } from "../facts.js";
 import { type Finding, notMeasured } from "../finding.js";
 import { EBPF_MPTCPIFY_SINCE, atLeast, parseKernelRelease } from "../kernel-version.js";
 
@@ -27,8 +27,10 @@ export function checkConnections(facts: Facts): Finding {
 }
 
 export function checkSelfTest(facts: Facts): Finding | null {
-  const result = facts.selfTest;
-  if (!result) return null;
+  return facts.selfTest ? selfTestFinding(facts.selfTest) : null;
+}
+
+export function selfTestFinding(result: SelfTestResult): Finding {
   if (!result.ran) {
     return { id: "selftest", status: "warn", summary: `self-test not run: ${result.reason}`, fix: "run doctor as root (it needs a network namespace) with python3 and unshare (util-linux) installed" };
   }

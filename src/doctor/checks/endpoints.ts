@@ -7,8 +7,9 @@ const APPLY = "mptcp-policy apply   (or keep the daemon running: systemctl enabl
 
 export function checkPolicy(facts: Facts): Finding {
   if (!facts.policy.ok) return { id: "policy", status: "fail", summary: `policy not loaded: ${facts.policy.reason}`, fix: "mptcp-policy validate FILE (or plain `mptcp-policy validate` for the effective policy) shows every problem with its line" };
-  const { source, desired } = facts.policy.value;
-  const devices = desired.devices.map((d) => `${d.device} (${d.rule})`).join(", ") || "none";
+  const { source } = facts.policy.value;
+  if (!facts.desired.ok) return { id: "policy", status: "ok", summary: `${source}: loaded (which devices it manages is unknown: ${facts.desired.reason})` };
+  const devices = facts.desired.value.devices.map((d) => `${d.device} (${d.rule})`).join(", ") || "no device right now";
   return { id: "policy", status: "ok", summary: `${source}: manages ${devices}` };
 }
 
@@ -18,8 +19,10 @@ function isOwned(e: Endpoint, [first, last]: [number, number]): boolean {
 
 export function checkMissingEndpoints(facts: Facts): Finding {
   if (!facts.policy.ok) return notMeasured("endpoints.missing", "policy not loaded");
+  if (!facts.desired.ok) return notMeasured("endpoints.missing", facts.desired.reason);
   if (!facts.kernelState.ok) return notMeasured("endpoints.missing", facts.kernelState.reason);
-  const { desired, marks } = facts.policy.value;
+  const { marks } = facts.policy.value;
+  const desired = facts.desired.value;
   const current = facts.kernelState.value.endpoints;
   const problems: string[] = [];
   for (const want of desired.endpoints) {
@@ -52,11 +55,12 @@ export function checkEndpointsWithoutDev(facts: Facts): Finding {
 export function checkForeignEndpoints(facts: Facts): Finding {
   if (!facts.policy.ok) return notMeasured("endpoints.foreign", "policy not loaded (the owned id range comes from it)");
   if (!facts.kernelState.ok) return notMeasured("endpoints.foreign", facts.kernelState.reason);
-  const { marks, desired } = facts.policy.value;
+  const { marks } = facts.policy.value;
   const [first, last] = marks.endpointIds;
   const foreign = facts.kernelState.value.endpoints.filter((e) => !isOwned(e, marks.endpointIds));
   if (foreign.length === 0) return { id: "endpoints.foreign", status: "ok", summary: `no endpoint outside this tool's ids ${first}-${last}` };
-  const managed = new Set(desired.endpoints.map((e) => e.address));
+  // Without the desired state no address is known to be managed: every foreign endpoint is then a warning.
+  const managed = new Set(facts.desired.ok ? facts.desired.value.endpoints.map((e) => e.address) : []);
   const blocking = foreign.filter((e) => managed.has(e.address));
   const describe = (e: Endpoint) => `id ${e.id} ${e.address}${e.dev ? ` dev ${e.dev}` : ""}${managed.has(e.address) ? " (a managed address: blocks ours)" : ""}`;
   return {
@@ -77,10 +81,10 @@ function describeTarget(target: LimitTarget): string {
 }
 
 export function checkLimits(facts: Facts): Finding {
-  if (!facts.policy.ok) return notMeasured("limits", "policy not loaded");
+  if (!facts.desired.ok) return notMeasured("limits", facts.desired.reason);
   if (!facts.kernelState.ok) return notMeasured("limits", facts.kernelState.reason);
   const have: Limits = facts.kernelState.value.limits;
-  const want = facts.policy.value.desired.limits;
+  const want = facts.desired.value.limits;
   const shown = `subflows ${have.subflows}, add_addr_accepted ${have.addAddrAccepted}`;
   const wrong = [
     ...(below(have.subflows, want.subflows) ? [`subflows should be ${describeTarget(want.subflows)}`] : []),

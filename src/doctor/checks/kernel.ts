@@ -6,7 +6,8 @@ import { MPTCP_FEATURES, atLeast, parseKernelRelease } from "../kernel-version.j
 export const SYSCTL_D_FILE = "/etc/sysctl.d/90-mptcp.conf";
 
 export function checkKernelVersion(facts: Facts): Finding {
-  const { release, mptcpSysctlDir } = facts.kernel;
+  const { release } = facts.kernel;
+  const mptcpSysctlDir = facts.kernel.mptcp.enabled !== null;
   const version = parseKernelRelease(release);
   if (!version) return notMeasured("kernel.version", `cannot read a version from "${release}"`);
   const missing = MPTCP_FEATURES.filter((f) => !atLeast(version, f.since[0], f.since[1]));
@@ -34,7 +35,8 @@ const CONFIG_WANTED: { option: string; accept: string[]; status: Status; why: st
 ];
 
 export function checkKernelConfig(facts: Facts): Finding {
-  const { config, mptcpSysctlDir } = facts.kernel;
+  const { config } = facts.kernel;
+  const mptcpSysctlDir = facts.kernel.mptcp.enabled !== null;
   if (config.source === null) {
     return mptcpSysctlDir
       ? {
@@ -62,8 +64,7 @@ export function checkKernelConfig(facts: Facts): Finding {
 }
 
 export function checkMptcpEnabled(facts: Facts): Finding {
-  if (!facts.kernelState.ok) return notMeasured("mptcp.enabled", facts.kernelState.reason);
-  const { enabled } = facts.kernelState.value.mptcp;
+  const { enabled } = facts.kernel.mptcp;
   if (enabled === true) return { id: "mptcp.enabled", status: "ok", summary: "net.mptcp.enabled = 1" };
   if (enabled === null) {
     return { id: "mptcp.enabled", status: "fail", summary: "net.mptcp.enabled does not exist: this kernel has no MPTCP", fix: "boot a kernel built with CONFIG_MPTCP=y" };
@@ -77,8 +78,8 @@ export function checkMptcpEnabled(facts: Facts): Finding {
 }
 
 export function checkPathManager(facts: Facts): Finding {
-  if (!facts.kernelState.ok) return notMeasured("mptcp.path-manager", facts.kernelState.reason);
-  const { pmType } = facts.kernelState.value.mptcp;
+  const { enabled, pmType } = facts.kernel.mptcp;
+  if (enabled === null) return notMeasured("mptcp.path-manager", "no /proc/sys/net/mptcp");
   // pm_type appeared with the userspace path manager (5.19); before it, the in-kernel one is the only one.
   if (pmType === null || pmType === 0) {
     return { id: "mptcp.path-manager", status: "ok", summary: pmType === null ? "in-kernel path manager (no net.mptcp.pm_type on this kernel)" : "net.mptcp.pm_type = 0 (in-kernel path manager)" };

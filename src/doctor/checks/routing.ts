@@ -13,9 +13,9 @@ function gatewayOf(facts: Facts, p: RouteProbe): string | undefined {
 }
 
 function fixFor(facts: Facts, p: RouteProbe): string {
-  const routed = facts.policy.ok && facts.policy.value.desired.routing.some((r) => r.device === p.expectedDev);
+  const routed = facts.desired.ok && facts.desired.value.routing.some((r) => r.device === p.expectedDev);
   if (routed) return `${p.expectedDev}: mptcp-policy apply (the policy gives it a table and a source rule)`;
-  const rule = facts.policy.ok ? facts.policy.value.desired.devices.find((d) => d.device === p.expectedDev)?.rule : undefined;
+  const rule = facts.desired.ok ? facts.desired.value.devices.find((d) => d.device === p.expectedDev)?.rule : undefined;
   const gw = gatewayOf(facts, p);
   const six = p.family === "ipv6" ? "-6 " : "";
   const byHand = `ip ${six}route add default ${gw ? `via ${gw} ` : ""}dev ${p.expectedDev} table T && ip ${six}rule add from ${p.address} table T   (T: a free table number)`;
@@ -56,7 +56,7 @@ export function checkRpFilter(facts: Facts): Finding {
   if (strict.length === 0) {
     return { id: "routing.rp-filter", status: "ok", summary: devices.length ? `no strict rp_filter on ${devices.join(", ")}` : "no IPv4 endpoint device to look at" };
   }
-  const loosened = facts.policy.ok ? facts.policy.value.desired.rpFilterLoose : [];
+  const loosened = facts.desired.ok ? facts.desired.value.rpFilterLoose : [];
   return {
     id: "routing.rp-filter",
     status: "warn",

@@ -27,15 +27,15 @@ const nm = (f: Facts) => {
   if (!f.nm.ok) throw new Error("fixture");
   return f.nm.value;
 };
-const policy = (f: Facts) => {
-  if (!f.policy.ok) throw new Error("fixture");
-  return f.policy.value;
+const desired = (f: Facts) => {
+  if (!f.desired.ok) throw new Error("fixture");
+  return f.desired.value;
 };
 
 const cases: Case[] = [
   // 1. kernel
   { name: "current kernel", id: "kernel.version", change: () => {}, status: "ok", summary: /Linux 6\.18\.44/ },
-  { name: "kernel older than MPTCP", id: "kernel.version", change: (f) => { f.kernel.release = "5.4.0-150-generic"; f.kernel.mptcpSysctlDir = false; }, status: "fail", summary: /MPTCP sockets .* needs 5\.6/, fix: /newer kernel/ },
+  { name: "kernel older than MPTCP", id: "kernel.version", change: (f) => { f.kernel.release = "5.4.0-150-generic"; f.kernel.mptcp.enabled = null; }, status: "fail", summary: /MPTCP sockets .* needs 5\.6/, fix: /newer kernel/ },
   { name: "5.10: endpoints yes, in-place backup no", id: "kernel.version", change: (f) => { f.kernel.release = "5.10.0-28-amd64"; }, status: "warn", summary: /endpoint change id N backup.* needs 5\.12/ },
   { name: "5.14: backup change without sockets", id: "kernel.version", change: (f) => { f.kernel.release = "5.14.21"; }, status: "warn", summary: /no MPTCP connection uses the endpoint.* needs 5\.15/ },
   { name: "vendor 4.18 with MPTCP backported", id: "kernel.version", change: (f) => { f.kernel.release = "4.18.0-513.el8.x86_64"; }, status: "warn", summary: /vendor backport/ },
@@ -44,13 +44,14 @@ const cases: Case[] = [
   { name: "config without IPv6 MPTCP", id: "kernel.config", change: (f) => { f.kernel.config.options["CONFIG_MPTCP_IPV6"] = null; }, status: "warn", summary: /no MPTCP over IPv6/ },
   { name: "diag as a module is fine", id: "kernel.config", change: (f) => { f.kernel.config.options["CONFIG_INET_MPTCP_DIAG"] = "m"; }, status: "ok", summary: /CONFIG_INET_MPTCP_DIAG=m/ },
   { name: "config unreadable, sysctl dir present", id: "kernel.config", change: (f) => { f.kernel.config = { source: null, options: {} }; }, status: "warn", summary: /neither \/proc\/config\.gz nor \/boot\/config-6\.18\.44-fc-v782 is readable; \/proc\/sys\/net\/mptcp exists/ },
-  { name: "config unreadable, no sysctl dir", id: "kernel.config", change: (f) => { f.kernel.config = { source: null, options: {} }; f.kernel.mptcpSysctlDir = false; }, status: "fail", summary: /this kernel has no MPTCP/ },
+  { name: "config unreadable, no sysctl dir", id: "kernel.config", change: (f) => { f.kernel.config = { source: null, options: {} }; f.kernel.mptcp.enabled = null; }, status: "fail", summary: /this kernel has no MPTCP/ },
   // 2. enabled, path manager
   { name: "enabled", id: "mptcp.enabled", change: () => {}, status: "ok", summary: /net\.mptcp\.enabled = 1/ },
-  { name: "disabled", id: "mptcp.enabled", change: (f) => { ks(f).mptcp.enabled = false; }, status: "fail", summary: /net\.mptcp\.enabled = 0/, fix: /sysctl -w net\.mptcp\.enabled=1[\s\S]*\/etc\/sysctl\.d\/90-mptcp\.conf/ },
-  { name: "kernel state unreadable", id: "mptcp.enabled", change: (f) => { f.kernelState = { ok: false, reason: "ip: not found" }; }, status: "warn", summary: /not measured: ip: not found/ },
-  { name: "userspace path manager", id: "mptcp.path-manager", change: (f) => { ks(f).mptcp.pmType = 1; }, status: "warn", summary: /userspace path manager.*ignored/, fix: /sysctl -w net\.mptcp\.pm_type=0/ },
-  { name: "kernel without pm_type", id: "mptcp.path-manager", change: (f) => { ks(f).mptcp.pmType = null; }, status: "ok", summary: /no net\.mptcp\.pm_type/ },
+  { name: "disabled", id: "mptcp.enabled", change: (f) => { f.kernel.mptcp.enabled = false; }, status: "fail", summary: /net\.mptcp\.enabled = 0/, fix: /sysctl -w net\.mptcp\.enabled=1[\s\S]*\/etc\/sysctl\.d\/90-mptcp\.conf/ },
+  { name: "no MPTCP sysctls at all", id: "mptcp.enabled", change: (f) => { f.kernel.mptcp.enabled = null; }, status: "fail", summary: /does not exist: this kernel has no MPTCP/ },
+  { name: "kernel state unreadable", id: "endpoints.no-dev", change: (f) => { f.kernelState = { ok: false, reason: "mptcp endpoint show failed: Invalid argument" }; }, status: "warn", summary: /not measured: mptcp endpoint show failed/ },
+  { name: "userspace path manager", id: "mptcp.path-manager", change: (f) => { f.kernel.mptcp.pmType = 1; }, status: "warn", summary: /userspace path manager.*ignored/, fix: /sysctl -w net\.mptcp\.pm_type=0/ },
+  { name: "kernel without pm_type", id: "mptcp.path-manager", change: (f) => { f.kernel.mptcp.pmType = null; }, status: "ok", summary: /no net\.mptcp\.pm_type/ },
   // 3. tools and other managers
   { name: "ip knows endpoint change", id: "tools.ip", change: () => {}, status: "ok", summary: /iproute2-6\.1\.0/ },
   { name: "old ip without endpoint change", id: "tools.ip", change: (f) => { f.ip = { ok: true, value: { version: "ip utility, iproute2-5.10.0", mptcp: true, endpointChange: false } }; }, status: "warn", summary: /no `ip mptcp endpoint change`/ },
@@ -87,6 +88,8 @@ const cases: Case[] = [
   // 4. endpoints and limits
   { name: "policy loaded", id: "policy", change: () => {}, status: "ok", summary: /policy\.yaml: manages lte0 \(lte\), wan0 \(wired\)/ },
   { name: "policy broken", id: "policy", change: (f) => { f.policy = { ok: false, reason: "policy.yaml:3:5: unknown key" }; }, status: "fail", summary: /unknown key/, fix: /mptcp-policy validate/ },
+  { name: "policy loaded, NetworkManager unreachable", id: "policy", change: (f) => { f.desired = { ok: false, reason: "NetworkManager not reachable" }; }, status: "ok", summary: /loaded \(which devices it manages is unknown: NetworkManager not reachable\)/ },
+  { name: "desired state unknown: limits not measured", id: "limits", change: (f) => { f.desired = { ok: false, reason: "NetworkManager not reachable" }; }, status: "warn", summary: /not measured: NetworkManager not reachable/ },
   { name: "every managed address has an endpoint", id: "endpoints.missing", change: () => {}, status: "ok", summary: /2 usable address/ },
   { name: "managed address without endpoint", id: "endpoints.missing", change: (f) => { ks(f).endpoints.pop(); }, status: "fail", summary: /10\.10\.2\.2 on lte0 has no endpoint/, fix: /mptcp-policy apply/ },
   { name: "owned endpoint without dev", id: "endpoints.missing", change: (f) => { delete ks(f).endpoints[1]!.dev; }, status: "fail", summary: /id 101 is bound to no device, not lte0/ },
@@ -103,7 +106,7 @@ const cases: Case[] = [
   },
   { name: "limits enough", id: "limits", change: () => {}, status: "ok", summary: /subflows 2, add_addr_accepted 2/ },
   { name: "limits too low", id: "limits", change: (f) => { ks(f).limits = { subflows: 0, addAddrAccepted: 0 }; }, status: "fail", summary: /subflows should be at least 2.*extra subflows are not created/, fix: /^ip mptcp limits set subflows 2 add_addr_accepted 2/ },
-  { name: "exact limit drifted upwards", id: "limits", change: (f) => { policy(f).desired.limits.subflows = { kind: "exact", value: 2 }; ks(f).limits.subflows = 8; }, status: "warn", summary: /subflows should be 2/, fix: /subflows 2 add_addr_accepted 2/ },
+  { name: "exact limit drifted upwards", id: "limits", change: (f) => { desired(f).limits.subflows = { kind: "exact", value: 2 }; ks(f).limits.subflows = 8; }, status: "warn", summary: /subflows should be 2/, fix: /subflows 2 add_addr_accepted 2/ },
   // 5. routing
   { name: "every endpoint routes through its device", id: "routing.source", change: () => {}, status: "ok", summary: /10\.10\.1\.2 → wan0, 10\.10\.2\.2 → lte0/ },
   {
@@ -117,13 +120,13 @@ const cases: Case[] = [
   {
     name: "no route at all, routing off in the policy",
     id: "routing.source",
-    change: (f) => { f.routes[1]!.result = { ok: false, reason: "Network is unreachable" }; policy(f).desired.routing = []; },
+    change: (f) => { f.routes[1]!.result = { ok: false, reason: "Network is unreachable" }; desired(f).routing = []; },
     status: "fail",
     summary: /10\.10\.2\.2 → Network is unreachable/,
     fix: /routing: \{ table: auto \}` in policy rule "lte".*ip route add default via 10\.10\.2\.1 dev lte0 table T && ip rule add from 10\.10\.2\.2 table T/,
   },
   { name: "loose rp_filter", id: "routing.rp-filter", change: () => {}, status: "ok", summary: /no strict rp_filter on wan0, lte0/ },
-  { name: "strict rp_filter on a device", id: "routing.rp-filter", change: (f) => { ks(f).rpFilter["lte0"] = 1; policy(f).desired.rpFilterLoose = []; }, status: "warn", summary: /strict rp_filter \(1\) on lte0/, fix: /sysctl -w net\.ipv4\.conf\.lte0\.rp_filter=2/ },
+  { name: "strict rp_filter on a device", id: "routing.rp-filter", change: (f) => { ks(f).rpFilter["lte0"] = 1; desired(f).rpFilterLoose = []; }, status: "warn", summary: /strict rp_filter \(1\) on lte0/, fix: /sysctl -w net\.ipv4\.conf\.lte0\.rp_filter=2/ },
   { name: "strict through conf.all", id: "routing.rp-filter", change: (f) => { ks(f).rpFilter = { all: 1, wan0: 0, lte0: 0 }; }, status: "warn", summary: /on wan0, lte0/, fix: /mptcp-policy apply/ },
   // 6. applications
   { name: "MPTCP connections exist", id: "apps.connections", change: () => {}, status: "ok", summary: /4 MPTCP and 12 plain TCP/ },
@@ -176,7 +179,7 @@ describe("evaluate", () => {
 
   it("exits 0 on warnings and 1 on a failure", () => {
     const warned = healthyFacts();
-    if (warned.kernelState.ok) warned.kernelState.value.mptcp.pmType = 1;
+    warned.kernel.mptcp.pmType = 1;
     expect(exitStatus(evaluate(warned))).toBe(0);
     const failed = healthyFacts();
     failed.mptcpdPids = [1];

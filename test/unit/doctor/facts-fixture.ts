@@ -68,7 +68,7 @@ export function healthyFacts(): Facts {
     kernel: {
       release: "6.18.44-fc-v782",
       config: { source: "/proc/config.gz", options: { CONFIG_MPTCP: "y", CONFIG_MPTCP_IPV6: "y", CONFIG_INET_MPTCP_DIAG: "y" } },
-      mptcpSysctlDir: true,
+      mptcp: { enabled: true, pmType: 0 },
     },
     kernelState: { ok: true, value: kernelState() },
     ip: { ok: true, value: { version: "ip utility, iproute2-6.1.0, libbpf 1.1.2", mptcp: true, endpointChange: true } },
@@ -82,8 +82,9 @@ export function healthyFacts(): Facts {
     },
     policy: {
       ok: true,
-      value: { source: "/etc/mptcp-policy/policy.yaml", marks: { endpointIds: [100, 199], tables: [1000, 1999], protocol: 203, priority: 1000 }, desired: desired() },
+      value: { source: "/etc/mptcp-policy/policy.yaml", marks: { endpointIds: [100, 199], tables: [1000, 1999], protocol: 203, priority: 1000 } },
     },
+    desired: { ok: true, value: desired() },
     routes: [
       { address: "10.10.1.2", family: "ipv4", expectedDev: "wan0", result: { ok: true, value: { dev: "wan0" } } },
       { address: "10.10.2.2", family: "ipv4", expectedDev: "lte0", result: { ok: true, value: { dev: "lte0" } } },
