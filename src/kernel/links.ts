@@ -17,7 +17,10 @@ export function parseLinks(json: string): KernelLink[] {
   });
 }
 
-/** Administratively up and with carrier: a link that is UP but NO-CARRIER (no LOWER_UP) carries nothing. */
+/**
+ * Administratively up and with carrier. iproute2 prints NO-CARRIER when the link is UP but not RUNNING,
+ * which happens even with LOWER_UP set (a veth whose peer just came up), so both are checked.
+ */
 export function isUp(flags: readonly unknown[]): boolean {
-  return flags.includes("UP") && flags.includes("LOWER_UP");
+  return flags.includes("UP") && flags.includes("LOWER_UP") && !flags.includes("NO-CARRIER");
 }
