@@ -33,6 +33,10 @@ describe("parseMonitorLine", () => {
     },
     {
       line: "5: lte0@if4: <NO-CARRIER,BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state DOWN group default ",
+      want: { kind: "link", ifname: "lte0", up: false },
+    },
+    {
+      line: "5: lte0@if4: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default ",
       want: { kind: "link", ifname: "lte0", up: true },
     },
     {
