@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { EXIT } from "./exit-codes.js";
 import { commands } from "./commands/index.js";
+import { CliError } from "./session.js";
 
 const program = new Command("mptcp-policy")
   .description(
@@ -18,6 +19,9 @@ try {
 } catch (err) {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  } else if (err instanceof CliError) {
+    process.stderr.write(`mptcp-policy: ${err.message}\n`);
+    process.exitCode = err.exitCode;
   } else {
     process.stderr.write(`mptcp-policy: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = EXIT.failed;

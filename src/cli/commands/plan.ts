@@ -1,0 +1,27 @@
+import type { Command } from "commander";
+import { assess } from "../../reconcile.js";
+import { operationJson, operationLine } from "../render/operations.js";
+import { POLICY_OPTION, ROOT_OPTION, policyOrFail, snapshotOrFail, withKernel, type PolicyOptions } from "../session.js";
+
+export function registerPlan(program: Command): void {
+  program
+    .command("plan")
+    .description("Show the operations `apply` would run, without running them")
+    .option(...POLICY_OPTION)
+    .option(...ROOT_OPTION)
+    .option("--json", "print { operations, conflicts } as JSON")
+    .action(async (opts: PolicyOptions & { json?: boolean }) => {
+      const policy = await policyOrFail(opts);
+      const snapshot = await snapshotOrFail();
+      const { plan } = await withKernel((io) => assess(snapshot, policy, io));
+      if (opts.json) {
+        process.stdout.write(
+          `${JSON.stringify({ operations: plan.operations.map(operationJson), conflicts: plan.conflicts }, null, 2)}\n`,
+        );
+        return;
+      }
+      for (const op of plan.operations) process.stdout.write(`${operationLine(op)}\n`);
+      for (const c of plan.conflicts) process.stderr.write(`conflict: ${c.message}\n`);
+      if (plan.operations.length === 0) process.stderr.write("nothing to do: the kernel matches the policy\n");
+    });
+}

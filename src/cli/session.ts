@@ -1,0 +1,63 @@
+// What every kernel-touching subcommand needs first: the policy (diagnostics on failure), NetworkManager's
+// snapshot and the resident ip processes. Failures become CliErrors with the exit code main.ts uses.
+import { connectNmBus } from "../nm/bus.js";
+import { readSnapshot } from "../nm/snapshot.js";
+import { formatDiagnostic, loadPolicy, type Diagnostic } from "../policy/load.js";
+import type { NmSnapshot, Policy } from "../model/types.js";
+import { openKernelIo, type KernelIo } from "../reconcile.js";
+import { EXIT } from "./exit-codes.js";
+
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface PolicyOptions {
+  policy?: string;
+  root?: string;
+}
+
+export function printDiagnostics(diagnostics: readonly Diagnostic[]): void {
+  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+}
+
+export async function policyOrFail(opts: PolicyOptions): Promise<Policy> {
+  const result = await loadPolicy({ policyFile: opts.policy, root: opts.root });
+  if (result.ok) return result.policy;
+  printDiagnostics(result.diagnostics);
+  throw new CliError("the policy is invalid; nothing was changed", EXIT.failed);
+}
+
+export async function snapshotOrFail(): Promise<NmSnapshot> {
+  let bus;
+  try {
+    bus = await connectNmBus();
+    return await readSnapshot(bus);
+  } catch (err) {
+    const where = process.env.DBUS_SYSTEM_BUS_ADDRESS ?? "the system bus";
+    throw new CliError(
+      `cannot read NetworkManager on ${where}: ${(err as Error).message}. Is NetworkManager running?`,
+      EXIT.unavailable,
+    );
+  } finally {
+    bus?.close();
+  }
+}
+
+/** Runs `fn` with the resident ip processes open, and always closes them. */
+export async function withKernel<T>(fn: (io: KernelIo) => Promise<T>): Promise<T> {
+  const io = openKernelIo();
+  try {
+    return await fn(io);
+  } finally {
+    await io.close();
+  }
+}
+
+/** Commander's option declarations shared by the subcommands that read a policy. */
+export const POLICY_OPTION = ["--policy <file>", "use exactly this policy file (no drop-ins)"] as const;
+export const ROOT_OPTION = ["--root <dir>", "prefix for /etc, /run and /usr/lib when looking for policy files"] as const;

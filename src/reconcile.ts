@@ -1,0 +1,65 @@
+// The pipeline in one place: kernel read → desired → plan → apply → re-read and verify.
+// Everything between the reads and the writes is pure; the NetworkManager snapshot is an input, so the
+// CLI can read it once and the daemon can pass the copy its signals keep current.
+import { applyPlan, type ApplyResult } from "./apply/apply.js";
+import { desiredState } from "./desired/index.js";
+import { openIpBatch, type IpBatch, type IpOptions } from "./kernel/ip.js";
+import { readKernelState } from "./kernel/read.js";
+import { writeRpFilter } from "./kernel/sysctl.js";
+import type { DesiredState, KernelState, NmSnapshot, Operation, Plan, Policy } from "./model/types.js";
+import { planChanges } from "./plan/index.js";
+
+/** The two resident `ip -json -force -batch -` processes (one per family) every read and write goes through. */
+export interface KernelIo {
+  batches: { ipv4: IpBatch; ipv6: IpBatch };
+  writeRpFilter(ifname: string, value: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function openKernelIo(opts: IpOptions = {}): KernelIo {
+  const batches = {
+    ipv4: openIpBatch({ ...opts, family: "inet", json: true }),
+    ipv6: openIpBatch({ ...opts, family: "inet6", json: true }),
+  };
+  return {
+    batches,
+    writeRpFilter: (ifname, value) => writeRpFilter(ifname, value),
+    close: async () => {
+      await Promise.all([batches.ipv4.close(), batches.ipv6.close()]);
+    },
+  };
+}
+
+export interface Assessment {
+  current: KernelState;
+  desired: DesiredState;
+  plan: Plan;
+}
+
+/** Reads the kernel and plans against it; changes nothing. */
+export async function assess(snapshot: NmSnapshot, policy: Policy, io: KernelIo): Promise<Assessment> {
+  const current = await readKernelState({ v4: io.batches.ipv4, v6: io.batches.ipv6 }, policy.marks);
+  const desired = desiredState(snapshot, current, policy);
+  return { current, desired, plan: planChanges(desired, current, policy.marks) };
+}
+
+export interface Outcome extends Assessment {
+  applied: ApplyResult;
+  /** What a re-read still finds to do after applying: empty when the kernel matches the policy. */
+  remaining: Operation[];
+}
+
+/** One level-triggered reconcile. A failed operation is reported, never thrown; the re-read decides. */
+export async function reconcile(snapshot: NmSnapshot, policy: Policy, io: KernelIo): Promise<Outcome> {
+  const before = await assess(snapshot, policy, io);
+  if (before.plan.operations.length === 0) return { ...before, applied: { applied: [], failed: [] }, remaining: [] };
+  const applied = await applyPlan(before.plan, io);
+  const after = await assess(snapshot, policy, io);
+  return { ...before, applied, remaining: after.plan.operations };
+}
+
+/** A desired state that wants nothing: planning against it sweeps every object we own and leaves limits alone. */
+export function nothingWanted(): DesiredState {
+  const keep = { kind: "at-least", value: 0 } as const;
+  return { devices: [], endpoints: [], routing: [], limits: { subflows: keep, addAddrAccepted: keep }, rpFilterLoose: [] };
+}

@@ -1,0 +1,105 @@
+// `status` as data: per device what NetworkManager says, which rule matched, what the kernel holds for it,
+// and whether that is what the policy wants; plus limits and warnings. Pure: built from one assessment.
+import type { Endpoint, KernelState, NmDevice, NmSnapshot, Operation, Policy } from "./model/types.js";
+import { deviceCounts } from "./desired/index.js";
+import { deviceStateName } from "./nm/nm-enums.js";
+import { matchDevice } from "./policy/match.js";
+import { ownsEndpoint, ownsMarked } from "./plan/ownership.js";
+import type { Assessment } from "./reconcile.js";
+
+export type DeviceRole = "managed" | "ignored" | "unmatched" | "inactive";
+
+export interface DeviceStatus {
+  interface: string;
+  type: string;
+  state: string;
+  connection?: string;
+  metered: string;
+  rule?: string;
+  role: DeviceRole;
+  addresses: string[];
+  endpoints: Pick<Endpoint, "id" | "address" | "flags">[];
+  table?: number;
+  /** No pending operation names this device. */
+  inSync: boolean;
+}
+
+export interface StatusReport {
+  devices: DeviceStatus[];
+  limits: KernelState["limits"];
+  inSync: boolean;
+  warnings: string[];
+}
+
+export function buildStatus(snapshot: NmSnapshot, policy: Policy, a: Assessment): StatusReport {
+  const pending = a.plan.operations;
+  const devices = snapshot.devices
+    .filter((d) => d.interface !== "" && d.type !== "loopback")
+    .sort((x, y) => x.interface.localeCompare(y.interface))
+    .map((d) => deviceStatus(d, policy, a.current, pending));
+  return {
+    devices,
+    limits: a.current.limits,
+    inSync: pending.length === 0 && a.plan.conflicts.length === 0,
+    warnings: warnings(policy, a),
+  };
+}
+
+function deviceStatus(d: NmDevice, policy: Policy, current: KernelState, pending: readonly Operation[]): DeviceStatus {
+  const rule = matchDevice(d, policy.rules);
+  const role: DeviceRole = !deviceCounts(d)
+    ? "inactive"
+    : rule === undefined
+      ? "unmatched"
+      : rule.action.kind === "ignore"
+        ? "ignored"
+        : "managed";
+  const addresses = current.addresses.filter((x) => x.ifname === d.interface);
+  const own = new Set(addresses.map((x) => x.address));
+  const table = current.rules.find((r) => ownsMarked(r, policy.marks) && own.has(r.from))?.table;
+  return {
+    interface: d.interface,
+    type: d.type,
+    state: deviceStateName(d.state),
+    ...(d.connection && { connection: d.connection.id }),
+    metered: d.metered,
+    ...(rule && { rule: rule.name }),
+    role,
+    addresses: addresses.map((x) => `${x.address}/${x.prefix}`),
+    endpoints: current.endpoints
+      .filter((e) => e.dev === d.interface || own.has(e.address))
+      .map(({ id, address, flags }) => ({ id, address, flags })),
+    ...(table !== undefined && { table }),
+    inSync: !pending.some((op) => deviceOf(op) === d.interface),
+  };
+}
+
+function deviceOf(op: Operation): string | undefined {
+  if (op.op === "limits-set") return undefined;
+  if (op.reason !== "not wanted") return op.reason.device;
+  if (op.op === "route-delete") return op.route.dev;
+  return undefined;
+}
+
+function warnings(policy: Policy, a: Assessment): string[] {
+  const out: string[] = [];
+  if (a.current.mptcp.enabled === false) out.push("net.mptcp.enabled is 0: the kernel opens no MPTCP connections");
+  if (a.current.mptcp.pmType === 1) {
+    out.push("net.mptcp.pm_type is 1 (userspace path manager): in-kernel endpoints do nothing");
+  }
+  for (const d of a.desired.devices) {
+    if (d.nmMptcpProfile !== undefined) {
+      out.push(
+        `NetworkManager's own MPTCP handling is on for "${d.nmMptcpProfile}" (${d.device}): it rewrites endpoints; ` +
+          `nmcli connection modify "${d.nmMptcpProfile}" connection.mptcp-flags 0x1`,
+      );
+    }
+  }
+  for (const c of a.plan.conflicts) out.push(c.message);
+  const foreign = a.current.endpoints.filter((e) => !ownsEndpoint(e, policy.marks));
+  if (foreign.length > 0) {
+    out.push(`${foreign.length} endpoint(s) not owned by mptcp-policy: ${foreign.map((e) => `${e.address} id ${e.id}`).join(", ")}`);
+  }
+  if (out.length > 0) out.push("run `mptcp-policy doctor` for the full checklist");
+  return out;
+}
