@@ -118,6 +118,14 @@ const cases: Case[] = [
     fix: /lte0: mptcp-policy apply/,
   },
   {
+    name: "policy table without a default route (no gateway known)",
+    id: "routing.source",
+    change: (f) => { f.routes[1]!.result = { ok: true, value: { dev: "wan0" } }; desired(f).routing[0]!.routes = [{ family: "ipv4", dst: "10.10.2.0/24", scope: "link", src: "10.10.2.2" }]; },
+    status: "fail",
+    summary: /10\.10\.2\.2 → wan0/,
+    fix: /lte0: the policy's table for it has no default route, NetworkManager reports no ipv4 gateway/,
+  },
+  {
     name: "no route at all, routing off in the policy",
     id: "routing.source",
     change: (f) => { f.routes[1]!.result = { ok: false, reason: "Network is unreachable" }; desired(f).routing = []; },
