@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { NmDevice } from "../../src/model/types.js";
 import { connectNmBus, type NmBus } from "../../src/nm/bus.js";
-import { readSnapshot } from "../../src/nm/snapshot.js";
+import { readRawDevice, readSnapshot } from "../../src/nm/snapshot.js";
+import { watchNetworkManager } from "../../src/nm/watch.js";
 import { describeRig } from "../rig/describe-rig.js";
 import { listNamespaces, startRig, type Rig } from "../rig/rig.js";
 import { isAlive, type RigState } from "../rig/state.js";
@@ -60,6 +61,37 @@ describeRig("namespace rig with a real NetworkManager", () => {
     await rig.connUp("lte0");
     await rig.waitDeviceState("lte0", 100, 5_000);
     expect((await device("lte0")).ip4.addresses).toEqual([{ address: rig.links.lte0!.hostAddr4, prefix: 24 }]);
+  });
+
+  it("watch follows con down/up and keeps the devices through a NetworkManager restart", async () => {
+    const changes: string[] = [];
+    let lteMissing = false;
+    const watch = await watchNetworkManager(() => connectNmBus(rig.busAddress), (change) => {
+      changes.push(change);
+      lteMissing ||= !watch.snapshot().devices.some((d) => d.interface === "lte0");
+    });
+    const lte = () => watch.snapshot().devices.find((d) => d.interface === "lte0");
+    try {
+      await rig.connDown("lte0");
+      await rig.waitFor(() => lte()?.state === 30 && lte()?.ip4.addresses.length === 0, 2_000, "watch to see lte0 down");
+      await rig.connUp("lte0");
+      await rig.waitFor(() => lte()?.state === 100 && lte()?.ip4.addresses.length === 1, 2_000, "watch to see lte0 up");
+      expect(changes.filter((c) => c === "lte0").length).toBeLessThanOrEqual(8);
+
+      const path = lte()!.path;
+      const t0 = performance.now();
+      for (let i = 0; i < 20; i++) await readRawDevice(bus, path);
+      console.info(`device re-read: ${((performance.now() - t0) / 20).toFixed(2)} ms`);
+
+      const t1 = performance.now();
+      await rig.restartNetworkManager();
+      await rig.waitFor(() => changes.includes("all"), 5_000, "the full re-read after the restart");
+      console.info(`NetworkManager restart: ${(performance.now() - t1).toFixed(0)} ms`);
+      expect(lteMissing).toBe(false);
+      expect(lte()).toMatchObject({ state: 100, metered: "yes" });
+    } finally {
+      await watch.close();
+    }
   });
 
   it("stop() leaves no namespace, process or folder behind", async () => {
