@@ -260,6 +260,7 @@ export type Operation =
 export type Conflict =
   | { kind: "foreign-endpoint"; device: string; address: string; endpointId: number; message: string }
   | { kind: "endpoint-ids-exhausted"; device: string; address: string; message: string }
+  | { kind: "kernel-endpoint-limit"; device: string; address: string; message: string }
   | { kind: "tables-exhausted"; device: string; message: string };
 
 export interface Plan {

@@ -2,6 +2,9 @@ import type { Conflict, DesiredEndpoint, DesiredState, Endpoint, Marks, Operatio
 import { lowestFree, ownsEndpoint } from "./ownership.js";
 import type { PlanPart } from "./part.js";
 
+/** MPTCP_PM_ADDR_MAX: the in-kernel path manager holds at most 8 endpoints per network namespace (-ERANGE beyond). */
+export const KERNEL_ENDPOINT_MAX = 8;
+
 /**
  * Endpoints are identified by address (the kernel holds one endpoint per address). Owned endpoints
  * nobody wants are deleted; a wanted one that differs only in `backup` is changed in place (its subflows
@@ -36,6 +39,17 @@ export function planEndpoints(
   }
 
   for (const want of [...toAdd].sort(byDeviceThenAddress)) {
+    if (used.size >= KERNEL_ENDPOINT_MAX) {
+      conflicts.push({
+        kind: "kernel-endpoint-limit",
+        device: want.dev,
+        address: want.address,
+        message:
+          `no endpoint for ${want.address} on ${want.dev}: the kernel holds at most ${KERNEL_ENDPOINT_MAX} MPTCP ` +
+          `endpoints per namespace; leave fewer addresses to MPTCP (ignore rules, addresses.ipv6: false)`,
+      });
+      continue;
+    }
     const id = lowestFree(marks.endpointIds, used);
     if (id === undefined) {
       conflicts.push({

@@ -36,6 +36,28 @@ describe("planEndpoints: id allocation", () => {
   });
 });
 
+describe("planEndpoints: the kernel's 8 endpoints per namespace", () => {
+  const wide: Marks = { ...marks, endpointIds: [100, 199] };
+  const planWide = (wanted: DesiredEndpoint[], current: Endpoint[]) =>
+    planEndpoints({ endpoints: wanted, devices: [{ device: "eth0", rule: "r", kind: "ethernet" }] }, current, wide);
+
+  it("foreign and owned endpoints count toward the 8; the 9th address is a conflict", () => {
+    const current = [have(1, "10.9.9.1"), have(2, "10.9.9.2"), ...[100, 101, 102, 103, 104].map((id) => have(id, `10.0.1.${id - 99}`))];
+    const result = planWide([...current.slice(2).map((e) => want(e.address)), want("10.0.0.1"), want("10.0.0.2")], current);
+    expect(result.ops.map((o) => (o.op === "endpoint-add" ? o.endpoint.address : o.op))).toEqual(["10.0.0.1"]);
+    expect(result.conflicts).toEqual([
+      expect.objectContaining({ kind: "kernel-endpoint-limit", device: "eth0", address: "10.0.0.2" }),
+    ]);
+  });
+
+  it("a swept endpoint makes room in the same plan", () => {
+    const current = [100, 101, 102, 103, 104, 105, 106, 107].map((id) => have(id, `10.0.1.${id - 99}`));
+    const result = planWide([...current.slice(1).map((e) => want(e.address)), want("10.0.0.1")], current);
+    expect(result.conflicts).toEqual([]);
+    expect(result.ops.map((o) => o.op)).toEqual(["endpoint-delete", "endpoint-add"]);
+  });
+});
+
 describe("planEndpoints: existing endpoint on a wanted address", () => {
   it.each([
     { name: "same", current: have(101, "10.0.0.1", ["subflow"]), wanted: want("10.0.0.1", ["subflow"]), expected: [] },
