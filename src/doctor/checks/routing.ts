@@ -15,14 +15,14 @@ function gatewayOf(facts: Facts, p: RouteProbe): string | undefined {
 function fixFor(facts: Facts, p: RouteProbe): string {
   const gw = gatewayOf(facts, p);
   const six = p.family === "ipv6" ? "-6 " : "";
-  const byHand = `ip ${six}route add default ${gw ? `via ${gw} ` : ""}dev ${p.expectedDev} table T && ip ${six}rule add from ${p.address} table T   (T: a free table number)`;
+  const byHand = `ip ${six}route add default via ${gw ?? "GW"} dev ${p.expectedDev} table T && ip ${six}rule add from ${p.address} table T   (T: a free table number${gw ? "" : ", GW: the link's gateway"})`;
   const routing = facts.desired.ok ? facts.desired.value.routing.find((r) => r.device === p.expectedDev) : undefined;
   if (routing) {
     // A table with only the prefix route sends nothing off-link: without a gateway the default route is missing.
     const hasDefault = routing.routes.some((r) => r.family === p.family && r.dst === "default");
     return hasDefault
       ? `${p.expectedDev}: mptcp-policy apply (the policy gives it a table and a source rule)`
-      : `${p.expectedDev}: the policy's table for it has no default route, NetworkManager reports no ${p.family} gateway for the device; give its profile one (nmcli connection modify ID ${p.family === "ipv6" ? "ipv6" : "ipv4"}.gateway GW), or by hand: ${byHand}`;
+      : `${p.expectedDev}: the policy's table for it has no default route because NetworkManager reports no ${p.family} gateway for the device; by hand: ${byHand}`;
   }
   const rule = facts.desired.ok ? facts.desired.value.devices.find((d) => d.device === p.expectedDev)?.rule : undefined;
   return rule

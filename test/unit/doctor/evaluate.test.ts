@@ -123,7 +123,7 @@ const cases: Case[] = [
     change: (f) => { f.routes[1]!.result = { ok: true, value: { dev: "wan0" } }; desired(f).routing[0]!.routes = [{ family: "ipv4", dst: "10.10.2.0/24", scope: "link", src: "10.10.2.2" }]; },
     status: "fail",
     summary: /10\.10\.2\.2 → wan0/,
-    fix: /lte0: the policy's table for it has no default route, NetworkManager reports no ipv4 gateway/,
+    fix: /lte0: the policy's table for it has no default route because NetworkManager reports no ipv4 gateway for the device; by hand: ip route add default via 10\.10\.2\.1 dev lte0 table T/,
   },
   {
     name: "no route at all, routing off in the policy",
