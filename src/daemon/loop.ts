@@ -1,0 +1,51 @@
+// One reconcile at a time, and never a reconcile per signal. A request while idle starts a run on the next
+// microtask, so the lines of one `ip monitor` read and the signals of one D-Bus message batch fold into it;
+// requests while a run is going collapse into exactly one more run afterwards, which sees everything they
+// announced because every run re-reads. No timers: the fast path (an address appears) costs no delay.
+
+export interface Loop {
+  /** Asks for a run; `reason` is passed on to it (for the logs). */
+  request(reason: string): void;
+  /** Resolves once nothing runs and nothing is pending. */
+  idle(): Promise<void>;
+  /** Takes no more requests, drops the pending one, and resolves when the current run (if any) ends. */
+  stop(): Promise<void>;
+}
+
+export function serialLoop(
+  run: (reasons: string[]) => Promise<void>,
+  onError: (error: unknown) => void,
+): Loop {
+  let pending: Set<string> | undefined;
+  let running: Promise<void> | undefined;
+  let stopped = false;
+
+  const drain = async () => {
+    while (pending !== undefined && !stopped) {
+      const reasons = [...pending];
+      pending = undefined;
+      try {
+        await run(reasons);
+      } catch (error) {
+        onError(error);
+      }
+    }
+    running = undefined;
+  };
+
+  return {
+    request(reason) {
+      if (stopped) return;
+      (pending ??= new Set()).add(reason);
+      running ??= Promise.resolve().then(drain);
+    },
+    async idle() {
+      while (running !== undefined) await running;
+    },
+    async stop() {
+      stopped = true;
+      pending = undefined;
+      await running;
+    },
+  };
+}
