@@ -11,6 +11,7 @@ const IFACE = {
   wireless: "org.freedesktop.NetworkManager.Device.Wireless",
   ip4: "org.freedesktop.NetworkManager.IP4Config",
   ip6: "org.freedesktop.NetworkManager.IP6Config",
+  dhcp4: "org.freedesktop.NetworkManager.DHCP4Config",
   active: "org.freedesktop.NetworkManager.Connection.Active",
   accessPoint: "org.freedesktop.NetworkManager.AccessPoint",
 } as const;
@@ -26,6 +27,8 @@ export interface RawDevice {
   device: Props;
   ip4Config?: Props;
   ip6Config?: Props;
+  /** org.freedesktop.NetworkManager.DHCP4Config properties: `Options` holds the lease (`routers`, ...). */
+  dhcp4Config?: Props;
   /** org.freedesktop.NetworkManager.Connection.Active properties of the device's ActiveConnection. */
   activeConnection?: Props;
   /** Device.GetAppliedConnection's settings (setting name → key → value). */
@@ -39,7 +42,7 @@ export interface RawDevice {
 /** Object paths a device's data came from besides its own: their signals mean the device changed. */
 export function relatedPaths(raw: RawDevice): string[] {
   const d = raw.device;
-  return [d.Ip4Config, d.Ip6Config, d.ActiveConnection, raw.wireless?.ActiveAccessPoint].filter(isObjectPath);
+  return [d.Ip4Config, d.Ip6Config, d.Dhcp4Config, d.ActiveConnection, raw.wireless?.ActiveAccessPoint].filter(isObjectPath);
 }
 
 export function toNmDevice(raw: RawDevice): NmDevice {
@@ -57,7 +60,7 @@ export function toNmDevice(raw: RawDevice): NmDevice {
     metered: meteredName(num(d.Metered)),
     ...(connection && { connection }),
     ...(ssid && { ssid }),
-    ip4: toIpConfig(raw.ip4Config, raw.appliedConnection?.ipv4),
+    ip4: toIpConfig(raw.ip4Config, raw.appliedConnection?.ipv4, dhcpRouter(raw.dhcp4Config)),
     ip6: toIpConfig(raw.ip6Config, raw.appliedConnection?.ipv6),
   };
 }
@@ -72,11 +75,12 @@ function toConnection(active: Props, applied: Record<string, Props> | undefined)
   };
 }
 
-function toIpConfig(config: Props | undefined, profile: Props | undefined): NmIpConfig {
+function toIpConfig(config: Props | undefined, profile: Props | undefined, leaseRouter = ""): NmIpConfig {
   const addresses = Array.isArray(config?.AddressData)
     ? (config.AddressData as Props[]).map((a) => ({ address: str(a.address), prefix: num(a.prefix) }))
     : [];
-  const gateway = str(config?.Gateway) || str(profile?.gateway) || defaultRouteNextHop(profile?.["route-data"]);
+  const gateway =
+    str(config?.Gateway) || str(profile?.gateway) || defaultRouteNextHop(profile?.["route-data"]) || leaseRouter;
   return { addresses, ...(gateway && { gateway }) };
 }
 
@@ -91,6 +95,15 @@ function defaultRouteNextHop(routes: unknown): string {
   return route ? str(route["next-hop"]) : "";
 }
 
+/**
+ * A DHCP link that is never-default (LTE, metered uplinks) has no IP4Config.Gateway, but NetworkManager
+ * keeps the lease's routers in Dhcp4Config.Options (measured with 1.42): the first is the gateway.
+ */
+function dhcpRouter(dhcp4: Props | undefined): string {
+  const options = dhcp4?.Options as Props | undefined;
+  return str(options?.routers).trim().split(/\s+/)[0] ?? "";
+}
+
 /** Reads one device and the objects it points to, concurrently. Sub-objects that vanish mid-read are left out. */
 export async function readRawDevice(bus: NmBus, path: string): Promise<RawDevice> {
   const device = await bus.getAll(path, IFACE.device);
@@ -98,9 +111,10 @@ export async function readRawDevice(bus: NmBus, path: string): Promise<RawDevice
   const read = (objectPath: unknown, iface: string) =>
     isObjectPath(objectPath) ? optional(bus.getAll(objectPath, iface)) : Promise.resolve(undefined);
   const active = isObjectPath(device.ActiveConnection);
-  const [ip4Config, ip6Config, activeConnection, appliedConnection, wireless] = await Promise.all([
+  const [ip4Config, ip6Config, dhcp4Config, activeConnection, appliedConnection, wireless] = await Promise.all([
     read(device.Ip4Config, IFACE.ip4),
     read(device.Ip6Config, IFACE.ip6),
+    read(device.Dhcp4Config, IFACE.dhcp4),
     read(device.ActiveConnection, IFACE.active),
     active
       ? optional(bus.call(path, IFACE.device, "GetAppliedConnection", "u", [0]).then(([settings]) => settings as Record<string, Props>))
@@ -113,6 +127,7 @@ export async function readRawDevice(bus: NmBus, path: string): Promise<RawDevice
     device,
     ...(ip4Config && { ip4Config }),
     ...(ip6Config && { ip6Config }),
+    ...(dhcp4Config && { dhcp4Config }),
     ...(activeConnection && { activeConnection }),
     ...(appliedConnection && { appliedConnection }),
     ...(wireless && { wireless }),

@@ -3,8 +3,13 @@
 
 export interface LinkSpec {
   name: string;
-  /** Manual IPv4 address 10.X.i.2/24 (default true). */
+  /** IPv4 address 10.X.i.2/24, manual or from DHCP (default true). */
   ipv4?: boolean;
+  /**
+   * IPv4 by DHCP (ipv4.method auto) from a server in the peer namespace that offers 10.X.i.2/24 with the
+   * peer as router: how a never-default link keeps a gateway (NetworkManager drops a static one).
+   */
+  dhcp?: boolean;
   /** Manual IPv6 address fd00:X:i::2/64 (default false). */
   ipv6?: boolean;
   /** The profile names the peer as gateway (default true). */
@@ -43,13 +48,13 @@ export function linkAddresses(spec: LinkSpec, subnet: number, i: number): LinkAd
 /** A keyfile profile; enums and flags are stored as numbers, as `nmcli connection add` writes them. */
 export function keyfile(spec: LinkSpec, addrs: LinkAddresses, uuid: string): string {
   const gateway = spec.gateway ?? true;
-  const family = (address: string | undefined, peer: string | undefined, prefix: number) =>
+  const family = (address: string | undefined, peer: string | undefined, prefix: number, dhcp = false) =>
     address === undefined
       ? ["method=disabled"]
       : [
-          "method=manual",
-          `address1=${address}/${prefix}`,
-          ...(gateway && peer ? [`gateway=${peer}`] : []),
+          ...(dhcp
+            ? ["method=auto"]
+            : ["method=manual", `address1=${address}/${prefix}`, ...(gateway && peer ? [`gateway=${peer}`] : [])]),
           ...(spec.neverDefault ? ["never-default=true"] : []),
         ];
   return [
@@ -65,7 +70,7 @@ export function keyfile(spec: LinkSpec, addrs: LinkAddresses, uuid: string): str
     "[ethernet]",
     "",
     "[ipv4]",
-    ...family(addrs.hostAddr4, addrs.peerAddr4, addrs.prefix4),
+    ...family(addrs.hostAddr4, addrs.peerAddr4, addrs.prefix4, spec.dhcp),
     "",
     "[ipv6]",
     ...family(addrs.hostAddr6, addrs.peerAddr6, 64),

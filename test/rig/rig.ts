@@ -5,6 +5,7 @@ import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from "node:chi
 import { randomBytes, randomUUID } from "node:crypto";
 import { chmodSync, mkdirSync, openSync, readFileSync, writeFileSync, closeSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { connectNmBus, NM_PATH, type NmBus } from "../../src/nm/bus.js";
 import {
   busConf, keyfile, linkAddresses, networkManagerArgv, networkManagerConf, startScript,
@@ -112,6 +113,7 @@ async function buildRig(state: RigState, specs: LinkSpec[]): Promise<Rig> {
   const env: NodeJS.ProcessEnv = { ...process.env, DBUS_SYSTEM_BUS_ADDRESS: busAddress };
   const links: Record<string, LinkAddresses> = {};
   const uuids = new Map<string, string>();
+  const dhcpServers = new Map<string, ChildProcess>();
   let nextLink = 1;
   const record = (pid: number, what: string) => {
     state.processes.push(processRecord(pid, what));
@@ -157,6 +159,10 @@ async function buildRig(state: RigState, specs: LinkSpec[]): Promise<Rig> {
       `link set ${spec.name} up`,
     ];
     await run(["ip", "-n", peerNs, "-batch", "-"], { input: peerLines.join("\n") + "\n" });
+    if (spec.dhcp && addrs.hostAddr4 && addrs.peerAddr4) {
+      const server = await startDhcpServer(peerNs, spec.name, addrs, (pid) => record(pid, `dhcp ${spec.name}`));
+      dhcpServers.set(spec.name, server);
+    }
     await run(["ip", "-n", hostNs, "link", "set", spec.name, "up"]);
     links[spec.name] = addrs;
     return addrs;
@@ -250,6 +256,13 @@ async function buildRig(state: RigState, specs: LinkSpec[]): Promise<Rig> {
       if (!uuid) throw new Error(`no link ${ifname}`);
       await run(["ip", "-n", hostNs, "link", "del", ifname]);
       await nmcli("connection", "delete", "uuid", uuid);
+      const server = dhcpServers.get(ifname);
+      if (server) {
+        server.kill();
+        state.processes = state.processes.filter((p) => p.pid !== server.pid);
+        writeState(state);
+        dhcpServers.delete(ifname);
+      }
       uuids.delete(ifname);
       delete links[ifname];
     },
@@ -292,6 +305,29 @@ async function buildRig(state: RigState, specs: LinkSpec[]): Promise<Rig> {
       teardownSync(state);
     },
   };
+}
+
+const DHCP_SERVER = fileURLToPath(new URL("./dhcp_server.py", import.meta.url));
+
+/** The link's DHCP server in the peer namespace, once it listens (else the client's first DISCOVER is lost). */
+async function startDhcpServer(
+  peerNs: string, ifname: string, addrs: LinkAddresses, record: (pid: number) => void,
+): Promise<ChildProcess> {
+  const argv = [DHCP_SERVER, ifname, addrs.peerAddr4!, addrs.hostAddr4!, String(addrs.prefix4)];
+  const child = spawn("ip", ["netns", "exec", peerNs, "python3", "-u", ...argv], { stdio: ["ignore", "pipe", "pipe"] });
+  record(child.pid!);
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("ready\n")) resolve();
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`DHCP server for ${ifname} exited (${code}): ${output.trim()}`)));
+  });
+  child.stdout!.resume();
+  return child;
 }
 
 async function waitValue<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {

@@ -73,6 +73,26 @@ describe("toNmDevice on recorded and derived NetworkManager data", () => {
     expect(toNmDevice(raw).ip4.gateway).toBe("10.237.2.1");
   });
 
+  it("takes a DHCP never-default link's gateway from the lease's first router", () => {
+    const raw = fixture("veth-dhcp-never-default.json");
+    // As recorded: never-default leaves IP4Config.Gateway empty; only the lease names the router.
+    expect(raw.ip4Config!.Gateway).toBe("");
+    expect(toNmDevice(raw)).toMatchObject({
+      interface: "lte0", metered: "yes",
+      ip4: { addresses: [{ address: "10.229.2.2", prefix: 24 }], gateway: "10.229.2.1" },
+    });
+    raw.dhcp4Config!.Options = { ...(raw.dhcp4Config!.Options as object), routers: "10.229.2.254 10.229.2.1" };
+    expect(toNmDevice(raw).ip4.gateway).toBe("10.229.2.254");
+    const { dhcp4Config: _lease, ...withoutLease } = raw;
+    expect(toNmDevice(withoutLease).ip4).not.toHaveProperty("gateway");
+  });
+
+  it("prefers NetworkManager's own gateway over the lease's router", () => {
+    const raw = fixture("veth-dhcp-never-default.json");
+    raw.ip4Config!.Gateway = "10.229.2.9";
+    expect(toNmDevice(raw).ip4.gateway).toBe("10.229.2.9");
+  });
+
   it("has no connection when the device is not activated", () => {
     const { activeConnection: _a, appliedConnection: _b, ...raw } = fixture("veth-ethernet-ipv6.json");
     raw.device = { ...raw.device, ActiveConnection: "/", State: 30 };
@@ -83,6 +103,7 @@ describe("toNmDevice on recorded and derived NetworkManager data", () => {
     expect(relatedPaths(fixture("wifi.json")).sort()).toEqual([
       "/org/freedesktop/NetworkManager/AccessPoint/31",
       "/org/freedesktop/NetworkManager/ActiveConnection/9",
+      "/org/freedesktop/NetworkManager/DHCP4Config/5",
       "/org/freedesktop/NetworkManager/IP4Config/12",
       "/org/freedesktop/NetworkManager/IP6Config/12",
     ]);
