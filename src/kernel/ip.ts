@@ -69,7 +69,7 @@ export async function ipOnce(
 //
 // stdout and stderr are separate pipes, so a group is framed on each of them:
 // - after every line we write MARKER, whose stdout answer is recognisable and which fflush()es ip's stdout
-//   buffer (so whatever line i left buffered, e.g. the "[" of a JSON dump that failed, lands before it);
+//   buffer (so whatever line i left buffered lands before it);
 // - after the group we write END, an unknown object: ip prints `Command failed -:N` on stderr, and since
 //   ip numbers every stdin line, N tells that all stderr of the group has been read.
 // Error text that precedes `Command failed -:N` belongs to line N.
@@ -78,9 +78,18 @@ export async function ipOnce(
 // it as `inet lo forwarding ...` (6.1 even under -json for one family) or as a JSON array starting
 // `[{"family":"inet","interface":"lo"` (no family given). Without a family, text mode prints one line per
 // family; only the inet line counts, the inet6 line is dropped. Callers may not run `netconf` themselves.
+//
+// Under -json, iproute2 6.1 leaves its JSON document open when a `route`/`rule` dump fails (iproute.c,
+// iprule.c return before delete_json_obj), and the marker would then print into it with no newline. So
+// JSON processes write RESET first: a dump that is always empty (lo has no neighbours) opens and closes a
+// fresh document, printing "[]\n", which is cut off the line's output again.
 const MARKER = "netconf show dev lo";
 const MARKER_LINE = /^(.*?)(?:(inet6?) lo forwarding .*|\[\{"family":"(inet6?)","interface":"lo".*)$/;
+const RESET = "neigh show dev lo";
+const RESET_OUTPUT = "[]\n";
 const END = "kra-end-of-group";
+/** After END is seen on stderr, stdout has everything within microseconds; past this the framing is lost. */
+const FRAMING_GRACE_MS = 1000;
 const FAILED_LINE = /^Command failed -:(\d+)$/;
 
 const FORBIDDEN_CHARS = /[\s"'#\\]/;
@@ -124,6 +133,7 @@ class ResidentBatch implements IpBatch {
   private stderrText: string[] = [];
   private closed = false;
   private killReason: string | null = null;
+  private watchdog: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: IpBatchOptions) {}
 
@@ -153,13 +163,14 @@ class ResidentBatch implements IpBatch {
     if (this.closed) return Promise.reject(new Error("ip batch is closed"));
     if (lines.length === 0) return Promise.resolve({ outputs: [], failures: [] });
     const proc = this.proc ?? this.start();
+    const framing = this.opts.json === true ? [RESET, MARKER] : [MARKER];
     return new Promise<BatchResult>((resolve, reject) => {
       const lineNumbers: number[] = [];
       let text = "";
       for (const line of lines) {
-        lineNumbers.push(++this.lineNo);
-        this.lineNo++;
-        text += `${line}\n${MARKER}\n`;
+        lineNumbers.push(this.lineNo + 1);
+        this.lineNo += 1 + framing.length;
+        text += `${[line, ...framing].join("\n")}\n`;
       }
       const endLine = ++this.lineNo;
       text += `${END}\n`;
@@ -213,7 +224,10 @@ class ResidentBatch implements IpBatch {
     g.current += m[1];
     const family = m[2] ?? m[3];
     if (family !== (this.opts.family === "inet6" ? "inet6" : "inet")) return;
-    g.outputs.push(g.current);
+    const output = this.opts.json === true && g.current.endsWith(RESET_OUTPUT)
+      ? g.current.slice(0, -RESET_OUTPUT.length)
+      : g.current;
+    g.outputs.push(output);
     g.current = "";
     g.markersSeen++;
     this.settle();
@@ -240,10 +254,9 @@ class ResidentBatch implements IpBatch {
       const index = g.lineNumbers.indexOf(n);
       if (index >= 0) {
         g.failures.push({ index, message });
-      } else if (g.lineNumbers.includes(n - 1)) {
-        // The marker itself failed: the group's stdout can no longer be framed.
-        this.killReason = `the line marker failed: ${message}`;
-        this.proc?.kill("SIGKILL");
+      } else {
+        // RESET or MARKER failed: the group's stdout can no longer be framed.
+        this.kill(`the batch's framing line ${n} failed: ${message}`);
         return;
       }
     }
@@ -252,14 +265,30 @@ class ResidentBatch implements IpBatch {
 
   private settle(): void {
     const g = this.group;
-    if (g === null || !g.endSeen || g.markersSeen < g.lineNumbers.length) return;
+    if (g === null || !g.endSeen) return;
+    if (g.markersSeen < g.lineNumbers.length) {
+      this.watchdog ??= setTimeout(() => this.kill("ip's output lost its framing"), FRAMING_GRACE_MS);
+      return;
+    }
+    this.clearWatchdog();
     this.group = null;
     g.resolve({ outputs: g.outputs, failures: g.failures });
+  }
+
+  private kill(reason: string): void {
+    this.killReason = reason;
+    this.proc?.kill("SIGKILL");
+  }
+
+  private clearWatchdog(): void {
+    if (this.watchdog !== null) clearTimeout(this.watchdog);
+    this.watchdog = null;
   }
 
   private died(proc: ChildProcessWithoutNullStreams, why: string): void {
     if (this.proc !== proc) return;
     this.proc = null;
+    this.clearWatchdog();
     const g = this.group;
     if (g === null) return;
     this.group = null;
