@@ -25,8 +25,9 @@ describe.skipIf(!isRoot)("kernel/ip (needs root: creates a network namespace)", 
     for (let i = 0; i < 700; i++) ns.ip("addr", "add", `10.9.${i >> 8}.${i & 255}/32`, "dev", "p0");
   });
   afterAll(async () => {
-    await Promise.all(batches.map((b) => b.close().catch(() => undefined)));
+    // The namespace goes first, so that a batch that never closes cannot leave it behind.
     ns?.del();
+    await Promise.all(batches.map((b) => b.close().catch(() => undefined)));
   });
 
   it.each([
