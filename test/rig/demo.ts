@@ -1,0 +1,143 @@
+// `npm run demo`: what mptcp-policy does, on one machine, with a real NetworkManager and real MPTCP
+// traffic in two network namespaces. Nothing of the machine's own networking is touched, and everything
+// the demo makes is removed at the end, on Ctrl-C and on failure (the rig's exit and signal handlers).
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startRig, rigName, type Rig } from "./rig.js";
+import { startTraffic, txBytes, type TrafficResult } from "./traffic.js";
+import { indent, say, shell, step } from "./demo/narrate.js";
+
+const CLI = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
+
+async function main(): Promise<void> {
+  // An empty root: the policy lookup finds no file under it, so the embedded default policy decides, not
+  // whatever this machine may have in /etc/mptcp-policy.
+  const root = mkdtempSync(join(tmpdir(), "mptcp-demo-"));
+  process.on("exit", () => rmSync(root, { recursive: true, force: true }));
+
+  step(1, "Start the rig: a real NetworkManager with two links",
+    "Two network namespaces: the host (NetworkManager, mptcp-policy) and the peer (gateways, traffic sink), " +
+    "joined by veth pairs. wan0 is the wired uplink with the default route. lte0 stands for a cellular " +
+    "modem: metered, and never-default (it must not take the default route), with its gateway from DHCP " +
+    "as a real modem gets it.");
+  const rig = await startRig({
+    name: rigName("demo"),
+    links: [
+      { name: "wan0" },
+      { name: "lte0", metered: true, neverDefault: true, dhcp: true },
+    ],
+  });
+  say(`rig ${rig.name}: namespaces ${rig.hostNs} and ${rig.peerNs}, links ${Object.keys(rig.links).join(", ")}`);
+  await shell(["nmcli", "-f", "DEVICE,TYPE,STATE,CONNECTION", "device"], { env: rig.env });
+  await shell(["nmcli", "-g", "connection.metered,ipv4.never-default", "connection", "show", "lte0"], { env: rig.env });
+  await shell(["ip", "-n", rig.hostNs, "route"]);
+  say("Only wan0 has a default route. Without more, an MPTCP subflow from lte0's address would leave by wan0.");
+
+  const cli = cliRunner(rig, root);
+  step(2, "mptcp-policy with the embedded default policy",
+    "No policy file: the default says metered links are backup subflows, wired/Wi-Fi (and veth) links are " +
+    "ordinary subflows. The commands below need the rig's private system bus:");
+  say(`export DBUS_SYSTEM_BUS_ADDRESS=${rig.busAddress}`);
+  await cli("apply");
+
+  step(3, "What mptcp-policy says", "Per device: the rule that matched, the endpoints and routing table it made.");
+  await cli("status");
+
+  step(4, "What the kernel now holds",
+    "One MPTCP endpoint per address (lte0's marked backup), and for each link a routing table with its own " +
+    "default route plus a rule sending traffic from the link's address to it: a subflow from lte0 leaves by lte0.");
+  await shell(["ip", "-n", rig.hostNs, "mptcp", "endpoint", "show"]);
+  await shell(["ip", "-n", rig.hostNs, "mptcp", "limits", "show"]);
+  await shell(["ip", "-n", rig.hostNs, "rule"]);
+  for (const table of await ownTables(rig)) await shell(["ip", "-n", rig.hostNs, "route", "show", "table", String(table)]);
+
+  step(5, "Real MPTCP traffic: the backup link stays idle",
+    "A 3 s MPTCP transfer from the host to the peer. The kernel opens a subflow on each endpoint; while wan0 " +
+    "works, the backup subflow on lte0 carries (almost) nothing.");
+  const before = await (await startTraffic(rig, { seconds: 3, via: "wan0" })).done;
+  showBytes(before);
+
+  step(6, "Failover: cut wan0's carrier mid-transfer",
+    "The peer end of wan0 goes down, as if the cable were pulled, 1.5 s into a 5 s transfer. MPTCP moves the " +
+    "data to lte0's backup subflow; the transfer does not break.");
+  const atStart = await txBytes(rig);
+  const during = await startTraffic(rig, { seconds: 5, via: "wan0" });
+  await sleep(1_500);
+  const atCut = await txBytes(rig);
+  const cutAt = performance.now();
+  await shell(["ip", "-n", rig.peerNs, "link", "set", "wan0", "down"]);
+  const failover = await during.done;
+  const atEnd = await txBytes(rig);
+  say("Bytes each link sent before the cut, and after it:");
+  showBytes(failover, { "before the cut": difference(atCut, atStart), "after the cut": difference(atEnd, atCut) });
+  say("NetworkManager waits for the carrier about 6 s, then removes wan0's address; mptcp-policy then " +
+    "removes wan0's endpoint, rule and table.");
+  await rig.waitFor(async () => !(await hasAddress(rig, "wan0")), 15_000, "NetworkManager to drop wan0's address");
+  say(`NetworkManager dropped wan0's address ${seconds(performance.now() - cutAt)} after the cut.`);
+  await cli("apply");
+  await cli("status");
+  await shell(["ip", "-n", rig.hostNs, "mptcp", "endpoint", "show"]);
+
+  step(7, "wan0 comes back",
+    "The carrier returns, NetworkManager puts the address back, and wan0 gets its endpoint, rule and table again.");
+  await shell(["ip", "-n", rig.peerNs, "link", "set", "wan0", "up"]);
+  await rig.waitFor(() => hasAddress(rig, "wan0"), 15_000, "NetworkManager to restore wan0's address");
+  await cli("apply");
+  await shell(["ip", "-n", rig.hostNs, "mptcp", "endpoint", "show"]);
+  const after = await (await startTraffic(rig, { seconds: 2, via: "wan0" })).done;
+  showBytes(after);
+
+  step(8, "Clean up", "Stop NetworkManager and its bus, delete both namespaces.");
+  await rig.stop();
+  say(`done: namespaces ${rig.hostNs} and ${rig.peerNs} removed`);
+}
+
+/** Runs the CLI inside the host namespace and prints it as the reader would type it there. */
+function cliRunner(rig: Rig, root: string) {
+  return (...args: string[]) =>
+    shell(["ip", "netns", "exec", rig.hostNs, process.execPath, CLI, ...args, "--root", root], {
+      env: rig.env,
+      shown: `ip netns exec ${rig.hostNs} node dist/cli/main.js ${args.join(" ")} --root ${root}`,
+    });
+}
+
+async function ownTables(rig: Rig): Promise<number[]> {
+  const { stdout } = await rig.hostExec(["ip", "-j", "rule", "show"]);
+  const rules = JSON.parse(stdout) as { table?: string; protocol?: string }[];
+  return [...new Set(rules.filter((r) => r.protocol === "203").map((r) => Number(r.table)))];
+}
+
+async function hasAddress(rig: Rig, ifname: string): Promise<boolean> {
+  const { stdout } = await rig.hostExec(["ip", "-j", "-4", "addr", "show", "dev", ifname]);
+  return (JSON.parse(stdout) as { addr_info: unknown[] }[]).some((l) => l.addr_info.length > 0);
+}
+
+/** Bytes each link sent, in columns (default: the whole transfer), then what the peer got and the longest stall. */
+function showBytes(result: TrafficResult, columns: Record<string, Record<string, number>> = { "bytes sent": result.bytesPerLink }): void {
+  const titles = Object.keys(columns);
+  const cell = (text: string, title: string) => text.padStart(Math.max(title.length, 15));
+  const lines = [`${"".padEnd(6)} ${titles.map((t) => cell(t, t)).join("  ")}`];
+  for (const name of Object.keys(result.bytesPerLink)) {
+    lines.push(`${name.padEnd(6)} ${titles.map((t) => cell((columns[t]![name] ?? 0).toLocaleString("en-US"), t)).join("  ")}`);
+  }
+  lines.push(`received by the peer: ${result.receivedBytes.toLocaleString("en-US")} bytes; ` +
+    `longest pause between two reads: ${result.longestGapMs.toFixed(0)} ms`);
+  process.stdout.write(`${indent(lines.join("\n"))}\n`);
+}
+
+function difference(later: Record<string, number>, earlier: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(later).map(([name, bytes]) => [name, bytes - (earlier[name] ?? 0)]));
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1); // the rig's exit handler tears everything down
+  },
+);

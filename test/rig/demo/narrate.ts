@@ -1,0 +1,47 @@
+// How the demo talks to the reader: numbered steps that say what they show and why, and every command it
+// runs printed as a `$ ...` line the reader can copy (while the demo runs), followed by its output.
+import { exec, type ExecOptions } from "../exec.js";
+
+const t0 = performance.now();
+const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s`;
+
+export function step(n: number, title: string, why: string): void {
+  process.stdout.write(`\n== ${n}. ${title}  [${elapsed()}]\n${wrap(why)}\n`);
+}
+
+export function say(text: string): void {
+  process.stdout.write(`${wrap(text)}\n`);
+}
+
+/** Runs a command on this machine, prints it as the reader would type it and its output, indented. */
+export async function shell(argv: string[], opts: ExecOptions & { shown?: string } = {}): Promise<string> {
+  process.stdout.write(`\n$ ${opts.shown ?? argv.map(quote).join(" ")}\n`);
+  const result = await exec(argv, opts);
+  const text = (result.stdout + result.stderr).trimEnd();
+  if (text) process.stdout.write(`${indent(text)}\n`);
+  if (result.exitCode !== 0) throw new Error(`${argv.join(" ")} exited with ${result.exitCode}`);
+  return result.stdout;
+}
+
+export function indent(text: string, by = "  "): string {
+  return text.split("\n").map((l) => by + l).join("\n");
+}
+
+function quote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
+}
+
+function wrap(text: string, width = 100): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines.join("\n");
+}
