@@ -1,0 +1,88 @@
+// The three MPTCP managers the bench compares, each started on its own rig so they never fight:
+// mptcp-policy's daemon, NetworkManager's own MPTCP handling, and mptcpd.
+import type { ChildProcess } from "node:child_process";
+import { openSync, closeSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { LinkSpec, Rig } from "../test/rig/rig.js";
+import type { IpShim } from "./ip-shim.js";
+
+export const SYSTEMS = ["mptcp-policy", "networkmanager", "mptcpd"] as const;
+export type SystemName = (typeof SYSTEMS)[number];
+
+const CLI = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
+const MPTCPD = "/usr/libexec/mptcpd";
+// enabled,subflow: NetworkManager's built-in default, spelled out because the rig's global default turns it off.
+const NM_MPTCP_ON = 0x22;
+const NM_MPTCP_OFF = 0x1;
+
+/** The rig links for a system: only the networkmanager system leaves NetworkManager's MPTCP handling on. */
+export function linksFor(system: SystemName, links: LinkSpec[]): LinkSpec[] {
+  const mptcpFlags = system === "networkmanager" ? NM_MPTCP_ON : NM_MPTCP_OFF;
+  return links.map((l) => ({ ...l, mptcpFlags }));
+}
+
+export interface RunningSystem {
+  /** The process doing the work (NetworkManager has none of its own here: undefined). */
+  pid: number | undefined;
+  log: string | undefined;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Policy file for mptcp-policy. */
+  policy?: string;
+  /** Count the daemon's ip processes. */
+  ipShim?: IpShim;
+}
+
+export async function startSystem(system: SystemName, rig: Rig, opts: StartOptions = {}): Promise<RunningSystem> {
+  switch (system) {
+    case "networkmanager":
+      return { pid: undefined, log: undefined, stop: async () => {} };
+    case "mptcpd":
+      return spawnLogged(rig, "mptcpd", [MPTCPD, "--path-manager=addr_adv", "--addr-flags=subflow",
+        "--notify-flags=existing,skip_link_local,skip_loopback", "--log=stderr"]);
+    case "mptcp-policy": {
+      if (opts.policy === undefined) throw new Error("mptcp-policy needs a policy file");
+      const env = opts.ipShim ? { ...rig.env, PATH: `${opts.ipShim.dir}:${rig.env.PATH ?? ""}` } : rig.env;
+      return spawnLogged(rig, "daemon", [process.execPath, CLI, "daemon", "--policy", opts.policy], env);
+    }
+  }
+}
+
+function spawnLogged(rig: Rig, name: string, argv: string[], env = rig.env): RunningSystem {
+  const log = join(rig.dir, `${name}.log`);
+  const fd = openSync(log, "a");
+  // `ip netns exec` execs the command in place: the child's pid is the daemon's.
+  const child = rig.spawnInHost(argv, { env, stdio: ["ignore", fd, fd] });
+  closeSync(fd);
+  return { pid: child.pid, log, stop: () => stopChild(child) };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+interface Endpoint {
+  address: string;
+  id: number;
+}
+
+export async function endpoints(rig: Rig): Promise<Endpoint[]> {
+  const { stdout } = await rig.hostExec(["ip", "-j", "mptcp", "endpoint", "show"]);
+  return stdout.trim() ? (JSON.parse(stdout) as Endpoint[]) : [];
+}
+
+/** Waits until each address has an endpoint: the system has picked up the links that were up at its start. */
+export async function waitEndpoints(rig: Rig, addresses: string[], timeoutMs = 15_000): Promise<void> {
+  await rig.waitFor(async () => {
+    const have = new Set((await endpoints(rig)).map((e) => e.address));
+    return addresses.every((a) => have.has(a));
+  }, timeoutMs, `endpoints for ${addresses.join(", ")}`);
+}
