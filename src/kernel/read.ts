@@ -1,7 +1,8 @@
 // The kernel's current state in one group of show lines per resident process: the inet process reads
-// endpoints, limits, IPv4 rules and routes, addresses and links; the inet6 process IPv6 rules and routes.
-// Measured with iproute2 6.1: `rule show` without a family lists IPv4 rules only, so IPv6 rules need the
-// `-6` process; `route show table all proto N` filters by protocol and then leaves "protocol" out.
+// endpoints, limits, links and IPv4 rules, routes and addresses; the inet6 process IPv6 rules, routes and
+// addresses. Measured with iproute2 6.1: `rule show` without a family lists IPv4 rules only, so IPv6 rules
+// need the `-6` process; `addr show` under -4 lists inet addresses only; `route show table all proto N`
+// filters by protocol and then leaves "protocol" out of each route.
 import type { KernelState, Marks } from "../model/types.js";
 import { parseAddresses } from "./addresses.js";
 import { parseEndpoints } from "./endpoints.js";
@@ -43,14 +44,15 @@ export async function readKernelState(
     batches.v6.run([
       ["rule", "show"],
       ["route", "show", "table", "all", "proto", proto],
+      ["addr", "show"],
     ]),
     readRpFilter(opts.sysctl),
     readMptcpSysctls(opts.sysctl),
   ]);
   const out4 = outputsOrThrow(v4, ["mptcp endpoint show", "mptcp limits show", "rule show", "route show", "addr show", "link show"]);
-  const out6 = outputsOrThrow(v6, ["ip -6 rule show", "ip -6 route show"]);
+  const out6 = outputsOrThrow(v6, ["ip -6 rule show", "ip -6 route show", "ip -6 addr show"]);
   const [endpoints, limits, rules4, routes4, addresses, links] = out4;
-  const [rules6, routes6] = out6;
+  const [rules6, routes6, addresses6] = out6;
   return {
     endpoints: parseEndpoints(endpoints!),
     limits: parseLimits(limits!),
@@ -59,7 +61,7 @@ export async function readKernelState(
       ...parseRoutes(routes4!, { family: "ipv4", protocol: marks.protocol, names }),
       ...parseRoutes(routes6!, { family: "ipv6", protocol: marks.protocol, names }),
     ],
-    addresses: parseAddresses(addresses!),
+    addresses: [...parseAddresses(addresses!), ...parseAddresses(addresses6!)],
     links: parseLinks(links!),
     rpFilter,
     mptcp,
