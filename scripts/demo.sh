@@ -8,4 +8,6 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 bash scripts/install-deps.sh
-exec npx tsx test/rig/demo.ts
+# node --import tsx, not the tsx CLI: the CLI relays Ctrl-C to its child and SIGKILLs it 60 ms later unless
+# the child acknowledges, which it cannot do while the rig tears down synchronously in its signal handler.
+exec node --import tsx test/rig/demo.ts

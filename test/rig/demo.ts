@@ -1,8 +1,7 @@
 // `npm run demo`: what mptcp-policy does, on one machine, with a real NetworkManager and real MPTCP
 // traffic in two network namespaces. Nothing of the machine's own networking is touched, and everything
 // the demo makes is removed at the end, on Ctrl-C and on failure (the rig's exit and signal handlers).
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startRig, rigName, type Rig } from "./rig.js";
@@ -12,11 +11,7 @@ import { indent, say, shell, step } from "./demo/narrate.js";
 const CLI = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
 
 async function main(): Promise<void> {
-  // An empty root: the policy lookup finds no file under it, so the embedded default policy decides, not
-  // whatever this machine may have in /etc/mptcp-policy.
-  const root = mkdtempSync(join(tmpdir(), "mptcp-demo-"));
-  process.on("exit", () => rmSync(root, { recursive: true, force: true }));
-
+  announceInterrupts();
   step(1, "Start the rig: a real NetworkManager with two links",
     "Two network namespaces: the host (NetworkManager, mptcp-policy) and the peer (gateways, traffic sink), " +
     "joined by veth pairs. wan0 is the wired uplink with the default route. lte0 stands for a cellular " +
@@ -29,6 +24,10 @@ async function main(): Promise<void> {
       { name: "lte0", metered: true, neverDefault: true, dhcp: true },
     ],
   });
+  // An empty root inside the rig's folder (removed with the rig): the policy lookup finds no file under
+  // it, so the embedded default policy decides, not whatever this machine has in /etc/mptcp-policy.
+  const root = join(rig.dir, "root");
+  mkdirSync(root);
   say(`rig ${rig.name}: namespaces ${rig.hostNs} and ${rig.peerNs}, links ${Object.keys(rig.links).join(", ")}`);
   await shell(["nmcli", "-f", "DEVICE,TYPE,STATE,CONNECTION", "device"], { env: rig.env });
   await shell(["nmcli", "-g", "connection.metered,ipv4.never-default", "connection", "show", "lte0"], { env: rig.env });
@@ -92,6 +91,22 @@ async function main(): Promise<void> {
   step(8, "Clean up", "Stop NetworkManager and its bus, delete both namespaces.");
   await rig.stop();
   say(`done: namespaces ${rig.hostNs} and ${rig.peerNs} removed`);
+}
+
+/**
+ * Tells the reader what Ctrl-C does. The teardown itself is the rig's signal handler (installed by startRig):
+ * it runs after this one and then dies of the signal, so the exit status is non-zero. Before the rig exists
+ * nothing needs undoing and the signal is re-raised here.
+ */
+function announceInterrupts(): void {
+  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    const onSignal = () => {
+      process.stderr.write(`\n${sig}: stopping the demo and removing everything it made\n`);
+      process.removeListener(sig, onSignal);
+      if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+    };
+    process.prependListener(sig, onSignal);
+  }
 }
 
 /** Runs the CLI inside the host namespace and prints it as the reader would type it there. */
