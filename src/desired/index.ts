@@ -1,4 +1,4 @@
-import type { DesiredState, KernelState, NmConnection, NmDevice, NmSnapshot, Policy } from "../model/types.js";
+import type { DesiredState, KernelAddress, KernelState, NmConnection, NmDevice, NmSnapshot, Policy, RuleMatch } from "../model/types.js";
 import { matchDevice } from "../policy/match.js";
 import { usableAddresses } from "./addresses.js";
 import { desiredEndpoints } from "./endpoints.js";
@@ -8,6 +8,9 @@ import { desiredRouting } from "./routing.js";
 /** NMDeviceState values between which a device's addresses are in the kernel and worth using. */
 const STATE_IP_CONFIG = 70;
 const STATE_ACTIVATED = 100;
+/** DISCONNECTED..NEED_AUTH: NetworkManager is not tearing the device down. */
+const STATE_DISCONNECTED = 30;
+const STATE_NEED_AUTH = 60;
 
 /**
  * A device counts when NetworkManager manages it, it has an interface, and its state is 70..100
@@ -20,6 +23,28 @@ export function deviceCounts(device: NmDevice): boolean {
   return (
     device.managed && device.interface !== "" && device.state >= STATE_IP_CONFIG && device.state <= STATE_ACTIVATED
   );
+}
+
+/**
+ * NetworkManager 1.42 puts a manual profile's addresses into the kernel 10-20 ms before it even signals
+ * PREPARE (measured in the rig: RTM_NEWADDR, then StateChanged 30→40→50→70). So a device it last reported
+ * disconnected or activating that already holds usable kernel addresses is coming up, and counts at once:
+ * that is what lets the daemon react to the address instead of waiting for D-Bus. Only when the rule that
+ * decides cannot change once the connection is known: no rule up to the matching one looks at the
+ * connection, UUID, SSID or metered flag, which NetworkManager only reports later.
+ */
+function comingUp(device: NmDevice, addresses: readonly KernelAddress[], policy: Policy): boolean {
+  if (!device.managed || device.interface === "" || device.state < STATE_DISCONNECTED || device.state > STATE_NEED_AUTH) return false;
+  if (usableAddresses(addresses, device.interface, policy.addresses).length === 0) return false;
+  for (const rule of policy.rules) {
+    if (dependsOnConnection(rule.match)) return false;
+    if (matchDevice(device, [rule]) !== undefined) return true;
+  }
+  return false;
+}
+
+function dependsOnConnection(match: RuleMatch): boolean {
+  return match.connection !== undefined || match.uuid !== undefined || match.ssid !== undefined || match.metered !== undefined;
 }
 
 /**
@@ -39,7 +64,7 @@ export function desiredState(
 ): DesiredState {
   const state: Omit<DesiredState, "limits"> = { devices: [], endpoints: [], routing: [], rpFilterLoose: [] };
   const devices = snapshot.devices
-    .filter(deviceCounts)
+    .filter((d) => deviceCounts(d) || comingUp(d, kernel.addresses, policy))
     .sort((a, b) => a.interface.localeCompare(b.interface));
   for (const device of devices) {
     const rule = matchDevice(device, policy.rules);

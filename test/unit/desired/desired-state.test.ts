@@ -27,8 +27,10 @@ const kernel = (...ifnames: string[]) => ({
 
 describe("desiredState: which devices count", () => {
   it.each([
-    { state: 30, managed: true, counts: false },
-    { state: 60, managed: true, counts: false },
+    { state: 20, managed: true, counts: false },
+    // Disconnected or activating with a kernel address: NetworkManager is bringing it up (comingUp).
+    { state: 30, managed: true, counts: true },
+    { state: 60, managed: true, counts: true },
     { state: 70, managed: true, counts: true },
     { state: 80, managed: true, counts: true },
     { state: 90, managed: true, counts: true },
@@ -41,6 +43,24 @@ describe("desiredState: which devices count", () => {
     expect(got.devices.map((d) => d.device)).toEqual(counts ? ["eth0"] : []);
     expect(got.endpoints.map((e) => e.address)).toEqual(counts ? ["10.0.0.2"] : []);
     expect(got.routing.map((r) => r.device)).toEqual(counts ? ["eth0"] : []);
+  });
+
+  it("a disconnected or activating device without kernel address does not count", () => {
+    for (const state of [30, 40, 60]) {
+      expect(desiredState({ devices: [nmDevice("eth0", { state })] }, kernel(), policy([manage])).devices).toEqual([]);
+    }
+  });
+
+  it.each([
+    { name: "a connection glob", match: { connection: ["VPN*"] } },
+    { name: "a uuid", match: { uuid: ["uuid-eth0"] } },
+    { name: "an ssid", match: { ssid: ["Home"] } },
+    { name: "metered", match: { metered: true } },
+  ])("an activating device waits for NetworkManager when a rule before its match looks at $name", ({ match }) => {
+    const ignore: PolicyRule = { name: "first", match, action: { kind: "ignore" } };
+    const activating = nmDevice("eth0", { state: 40, connection: undefined });
+    expect(desiredState({ devices: [activating] }, kernel("eth0"), policy([ignore, manage])).devices).toEqual([]);
+    expect(desiredState({ devices: [{ ...activating, state: 70 }] }, kernel("eth0"), policy([ignore, manage])).devices).toHaveLength(1);
   });
 
   it("a device without interface name does not count", () => {
