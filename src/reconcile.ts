@@ -6,7 +6,7 @@ import { desiredState } from "./desired/index.js";
 import { openIpBatch, type IpBatch, type IpOptions } from "./kernel/ip.js";
 import { readKernelState } from "./kernel/read.js";
 import { writeRpFilter } from "./kernel/sysctl.js";
-import type { DesiredState, KernelState, NmSnapshot, Operation, Plan, Policy } from "./model/types.js";
+import type { DesiredState, KernelState, Marks, NmSnapshot, Operation, Plan, Policy } from "./model/types.js";
 import { planChanges } from "./plan/index.js";
 
 /** The two resident `ip -json -force -batch -` processes (one per family) every read and write goes through. */
@@ -62,4 +62,12 @@ export async function reconcile(snapshot: NmSnapshot, policy: Policy, io: Kernel
 export function nothingWanted(): DesiredState {
   const keep = { kind: "at-least", value: 0 } as const;
   return { devices: [], endpoints: [], routing: [], limits: { subflows: keep, addAddrAccepted: keep }, rpFilterLoose: [] };
+}
+
+/** Removes every object we own (by the marks), re-reads, and says what is still owned; limits stay. */
+export async function sweep(marks: Marks, io: KernelIo): Promise<Pick<Outcome, "plan" | "applied" | "remaining">> {
+  const read = () => readKernelState({ v4: io.batches.ipv4, v6: io.batches.ipv6 }, marks);
+  const plan = planChanges(nothingWanted(), await read(), marks);
+  const applied = await applyPlan(plan, io);
+  return { plan, applied, remaining: planChanges(nothingWanted(), await read(), marks).operations };
 }

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { registerApply } from "./apply.js";
+import { registerDaemon } from "./daemon.js";
 import { registerDoctor } from "./doctor.js";
 import { registerFlush } from "./flush.js";
 import { registerPlan } from "./plan.js";
@@ -14,4 +15,5 @@ export const commands: ((program: Command) => void)[] = [
   registerFlush,
   registerValidate,
   registerDoctor,
+  registerDaemon,
 ];

@@ -1,0 +1,194 @@
+// The daemon's composition root. Triggers (NetworkManager signals, kernel address and link events, the
+// resync timer, SIGHUP) only request a reconcile; the loop runs one at a time, and each run re-reads the
+// kernel under the apply lock and plans against NetworkManager's snapshot, which the watch keeps current.
+import { acquireLock, writeDaemonPidFile } from "../apply/lock.js";
+import { watchKernel, type KernelEvent } from "../kernel/monitor.js";
+import type { Logger } from "../log.js";
+import type { Policy } from "../model/types.js";
+import { connectNmBus, type NmBus } from "../nm/bus.js";
+import { watchNetworkManager, type NmWatch } from "../nm/watch.js";
+import { formatDiagnostic, type LoadResult } from "../policy/load.js";
+import { openKernelIo, reconcile, sweep } from "../reconcile.js";
+import { serialLoop } from "./loop.js";
+import { conflictReporter, reportOperations } from "./report.js";
+
+export interface DaemonOptions {
+  policy: Policy;
+  /** Loads the policy again (SIGHUP). */
+  loadPolicy: () => Promise<LoadResult>;
+  /** Holds the apply lock and the pid file. */
+  runDir: string;
+  /** Full reconcile this often even without events (repairs drift nobody signals); 0 = never. */
+  resyncMs: number;
+  /** On stop, remove everything we own instead of leaving it in place. */
+  flushOnExit: boolean;
+  log: Logger;
+  connectBus?: () => Promise<NmBus>;
+}
+
+export interface Daemon {
+  /** Resolves after the first NetworkManager read and the first reconcile request. */
+  started: Promise<void>;
+  reload(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const RETRY_FIRST_MS = 1_000;
+const RETRY_MAX_MS = 30_000;
+/** A reconcile still running at stop (e.g. waiting for a CLI apply's lock) is not waited for longer. */
+const STOP_WAIT_MS = 1_000;
+
+/**
+ * Address and link changes come from NetworkManager or an admin. Route and rule events also follow our own
+ * writes: reacting to them would loop, so foreign route and rule drift waits for the resync.
+ */
+export function kernelTrigger(event: KernelEvent): string | undefined {
+  switch (event.kind) {
+    case "address-added":
+    case "address-removed":
+      return `kernel ${event.kind} ${event.address} ${event.ifname}`;
+    case "link":
+      return `kernel link ${event.ifname} ${event.up ? "up" : "down"}`;
+    default:
+      return undefined;
+  }
+}
+
+export function startDaemon(opts: DaemonOptions): Daemon {
+  const log = opts.log;
+  const io = openKernelIo();
+  const reportConflicts = conflictReporter(log.child({ component: "plan" }));
+  let policy = opts.policy;
+  let watch: NmWatch | undefined;
+  /** No NetworkManager read yet: an empty snapshot would sweep every link, so nothing is reconciled. */
+  let nmSeen = false;
+  let stopping = false;
+  let retryMs = RETRY_FIRST_MS;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let resyncTimer: NodeJS.Timeout | undefined;
+  let wakeConnect: (() => void) | undefined;
+
+  const scheduleRetry = () => {
+    if (retryTimer !== undefined || stopping) return;
+    log.info({ retryMs }, "will reconcile again");
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      loop.request("retry");
+    }, retryMs);
+    retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
+  };
+
+  const runReconcile = async (reasons: string[]) => {
+    if (!nmSeen || watch === undefined) return;
+    const started = performance.now();
+    const lock = await acquireLock(opts.runDir);
+    let outcome;
+    try {
+      // Taken under the lock: a wait for a CLI apply must not leave us planning from an older view.
+      outcome = await reconcile(watch.snapshot(), policy, io);
+    } finally {
+      await lock.release();
+    }
+    reportOperations(log.child({ component: "apply" }), outcome);
+    reportConflicts(outcome.plan.conflicts);
+    const ms = Number((performance.now() - started).toFixed(2));
+    log.debug({ reasons, ms, operations: outcome.plan.operations.length }, "reconciled");
+    if (outcome.applied.failed.length > 0 || outcome.remaining.length > 0) scheduleRetry();
+    else retryMs = RETRY_FIRST_MS;
+  };
+
+  const loop = serialLoop(runReconcile, (error) => {
+    log.error({ error: (error as Error).message }, "reconcile failed");
+    scheduleRetry();
+  });
+
+  const nmLog = log.child({ component: "nm" });
+  const onNmChange = (change: string) => {
+    if (change === "all") {
+      nmSeen = true;
+      nmLog.info("read NetworkManager in full");
+    }
+    loop.request(`nm ${change}`);
+  };
+
+  // Until the bus answers (booting before D-Bus, a restarting bus daemon): keep trying, change nothing.
+  const connectWatch = async (): Promise<NmWatch | undefined> => {
+    for (let delay = 100; !stopping; delay = Math.min(delay * 2, 5_000)) {
+      try {
+        return await watchNetworkManager(opts.connectBus ?? (() => connectNmBus()), onNmChange, {
+          onError: (error) => nmLog.warn({ error: error.message }, "NetworkManager watch"),
+        });
+      } catch (error) {
+        nmLog.warn({ error: (error as Error).message, retryMs: delay }, "cannot reach NetworkManager on the bus");
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          wakeConnect = () => (clearTimeout(timer), resolve());
+        });
+      }
+    }
+    return undefined;
+  };
+
+  const kernel = watchKernel((event) => {
+    const reason = kernelTrigger(event);
+    if (reason !== undefined) loop.request(reason);
+  });
+
+  const pidFile = writeDaemonPidFile(opts.runDir);
+  const started = (async () => {
+    await pidFile;
+    watch = await connectWatch();
+    if (watch === undefined) return;
+    nmSeen = watch.snapshot().version !== undefined;
+    if (!nmSeen) nmLog.warn("NetworkManager is not on the bus; waiting for it and changing nothing");
+    log.info({ devices: watch.snapshot().devices.length, resyncS: opts.resyncMs / 1000 }, "started");
+    loop.request("start");
+    if (opts.resyncMs > 0) resyncTimer = setInterval(() => loop.request("resync"), opts.resyncMs);
+  })();
+
+  return {
+    started,
+    async reload() {
+      const result = await opts.loadPolicy();
+      if (!result.ok) {
+        for (const d of result.diagnostics) log.error({ file: d.file, line: d.line, col: d.col }, formatDiagnostic(d));
+        log.error("policy reload failed; keeping the current policy");
+        return;
+      }
+      if (JSON.stringify(result.policy) === JSON.stringify(policy)) {
+        log.info({ sources: result.sources }, "policy reloaded, unchanged");
+        return;
+      }
+      policy = result.policy;
+      log.info({ sources: result.sources }, "policy reloaded");
+      loop.request("reload");
+    },
+    async stop() {
+      stopping = true;
+      wakeConnect?.();
+      clearTimeout(retryTimer);
+      clearInterval(resyncTimer);
+      const timedOut = await Promise.race([
+        loop.stop().then(() => false),
+        new Promise<boolean>((resolve) => setTimeout(resolve, STOP_WAIT_MS, true).unref()),
+      ]);
+      if (timedOut) log.warn("stopping while a reconcile is still running");
+      await started.catch(() => undefined);
+      await Promise.all([kernel.stop(), watch?.close()]);
+      if (opts.flushOnExit && !timedOut) await flushOwned();
+      await io.close();
+      await (await pidFile.catch(() => undefined))?.remove();
+      log.info("stopped");
+    },
+  };
+
+  async function flushOwned() {
+    const lock = await acquireLock(opts.runDir, { timeoutMs: STOP_WAIT_MS });
+    try {
+      const outcome = await sweep(policy.marks, io);
+      reportOperations(log.child({ component: "apply" }), outcome);
+    } finally {
+      await lock.release();
+    }
+  }
+}
