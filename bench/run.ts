@@ -8,7 +8,8 @@ import { parseArgs } from "node:util";
 import { rigPrerequisites } from "../test/rig/prereqs.js";
 import { loadNow, machine } from "./machine.js";
 import { measureReaction } from "./reaction.js";
-import { SYSTEMS } from "./systems.js";
+import { measureScale } from "./scale.js";
+import { LOG_DIR, SYSTEMS } from "./systems.js";
 
 const SECTIONS = ["reaction", "scale", "apply", "memory", "failover"] as const;
 type Section = (typeof SECTIONS)[number];
@@ -31,8 +32,8 @@ if (missing.length > 0) {
 }
 
 const counts = quick
-  ? { cycles: 10, carrierCycles: 0 }
-  : { cycles: 40, carrierCycles: 3 };
+  ? { cycles: 10, carrierCycles: 0, scale: [1, 8] }
+  : { cycles: 40, carrierCycles: 3, scale: [1, 8, 32] };
 
 const results: Record<string, unknown> = { date: new Date().toISOString(), quick, machine: machine() };
 const errors: Record<string, string> = {};
@@ -61,10 +62,16 @@ if (only.has("reaction")) {
   results.reaction = reaction;
 }
 
+if (only.has("scale")) {
+  const scale: unknown[] = [];
+  for (const links of counts.scale) await section(`scale ${links} links`, async () => void scale.push(await measureScale(links)));
+  results.scale = scale;
+}
+
 (results.machine as { load_end: number }).load_end = loadNow();
 if (Object.keys(errors).length > 0) results.errors = errors;
 const day = (results.date as string).slice(0, 10);
 mkdirSync(values.out!, { recursive: true });
 writeFileSync(join(values.out!, `${day}.json`), `${JSON.stringify(results, null, 2)}\n`);
-process.stderr.write(`bench: wrote ${join(values.out!, `${day}.json`)}\n`);
+process.stderr.write(`bench: wrote ${join(values.out!, `${day}.json`)}; system logs in ${LOG_DIR}\n`);
 process.exitCode = Object.keys(errors).length > 0 ? 1 : 0;

@@ -1,7 +1,8 @@
 // The three MPTCP managers the bench compares, each started on its own rig so they never fight:
 // mptcp-policy's daemon, NetworkManager's own MPTCP handling, and mptcpd.
 import type { ChildProcess } from "node:child_process";
-import { openSync, closeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { LinkSpec, Rig } from "../test/rig/rig.js";
@@ -45,14 +46,21 @@ export async function startSystem(system: SystemName, rig: Rig, opts: StartOptio
         "--notify-flags=existing,skip_link_local,skip_loopback", "--log=stderr"]);
     case "mptcp-policy": {
       if (opts.policy === undefined) throw new Error("mptcp-policy needs a policy file");
-      const env = opts.ipShim ? { ...rig.env, PATH: `${opts.ipShim.dir}:${rig.env.PATH ?? ""}` } : rig.env;
-      return spawnLogged(rig, "daemon", [process.execPath, CLI, "daemon", "--policy", opts.policy], env);
+      // Its own lock and pid file: other daemons on this machine (tests) must not make it wait.
+      const env: NodeJS.ProcessEnv = { ...rig.env, MPTCP_POLICY_RUN_DIR: join(rig.dir, "run") };
+      if (opts.ipShim) env.PATH = `${opts.ipShim.dir}:${env.PATH ?? ""}`;
+      // Debug level: one "reconciled" line per run, which reconciles() counts.
+      return spawnLogged(rig, "daemon", [process.execPath, CLI, "daemon", "--policy", opts.policy, "--log-level", "debug"], env);
     }
   }
 }
 
+/** Logs outlive the rig (its folder goes with it), for a look after a bad number. */
+export const LOG_DIR = join(tmpdir(), `mptcp-policy-bench-${process.pid}`);
+
 function spawnLogged(rig: Rig, name: string, argv: string[], env = rig.env): RunningSystem {
-  const log = join(rig.dir, `${name}.log`);
+  mkdirSync(LOG_DIR, { recursive: true });
+  const log = join(LOG_DIR, `${rig.name}-${name}.log`);
   const fd = openSync(log, "a");
   // `ip netns exec` execs the command in place: the child's pid is the daemon's.
   const child = rig.spawnInHost(argv, { env, stdio: ["ignore", fd, fd] });
@@ -67,6 +75,12 @@ async function stopChild(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
   await exited;
   clearTimeout(timer);
+}
+
+/** How many reconciles the daemon has logged. */
+export function reconciles(running: RunningSystem): number {
+  if (running.log === undefined) return 0;
+  return readFileSync(running.log, "utf8").split("\n").filter((l) => l.includes('"msg":"reconciled"')).length;
 }
 
 interface Endpoint {
