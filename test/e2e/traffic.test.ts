@@ -1,0 +1,117 @@
+// Real MPTCP traffic through the rig, judged by the host ends' tx byte counters: a never-default link
+// carries data only once the tool has made its table and rule, and a backup link stays idle while the
+// primary is up and takes over when the primary loses carrier.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { assertFreshBuild, runCli } from "../rig/cli.js";
+import { describeRig } from "../rig/describe-rig.js";
+import { startRig, type Rig } from "../rig/rig.js";
+import { runTraffic, startTraffic, txBytes } from "../rig/traffic.js";
+
+/** wan0 a subflow with its table; lte0 as `lteRule` says. */
+const policyText = (lteRule: string) => `version: 1
+rules:
+  - name: wired
+    match: { interface: "wan*" }
+    endpoint: { flags: [subflow] }
+  - name: lte
+    match: { interface: "lte*" }
+${lteRule}`;
+
+const POLICIES = {
+  /** An endpoint but no table and rule: a subflow from lte0 has no way out. */
+  endpointOnly: policyText("    endpoint: { flags: [subflow] }\n    routing: false\n"),
+  aggregate: policyText("    endpoint: { flags: [subflow] }\n"),
+  backup: policyText("    endpoint: { flags: [subflow, backup] }\n"),
+};
+
+const MB = 1 << 20;
+
+describeRig("MPTCP traffic over links the tool configured", () => {
+  let rig: Rig;
+  let dir: string;
+
+  beforeAll(async () => {
+    assertFreshBuild();
+    rig = await startRig({
+      links: [
+        { name: "wan0" },
+        { name: "lte0", dhcp: true, neverDefault: true, metered: true },
+      ],
+    });
+    dir = mkdtempSync(join(tmpdir(), "traffic-e2e-"));
+  });
+  afterAll(async () => {
+    await rig?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const apply = async (name: keyof typeof POLICIES) => {
+    const file = join(dir, `${name}.yaml`);
+    writeFileSync(file, POLICIES[name], { mode: 0o600 });
+    const run = await runCli(rig, "apply", "--policy", file);
+    expect(run.stderr).toBe("");
+    expect(run.exitCode).toBe(0);
+  };
+  const lteEndpoint = async () => {
+    const { stdout } = await rig.hostExec(["ip", "-j", "mptcp", "endpoint", "show"]);
+    return (JSON.parse(stdout) as { address: string; backup?: boolean }[]).find((e) => e.address === rig.links.lte0!.hostAddr4);
+  };
+  const lteRules = async () => {
+    const { stdout } = await rig.hostExec(["ip", "-j", "rule", "show"]);
+    return (JSON.parse(stdout) as { src: string }[]).filter((r) => r.src === rig.links.lte0!.hostAddr4);
+  };
+  const transfer = async (seconds: number) => {
+    const result = await runTraffic(rig, { seconds, via: "wan0" });
+    expect(result.receivedBytes).toBe(result.sentBytes);
+    return result;
+  };
+
+  it("a never-default link carries traffic only once the tool made its table and rule", async () => {
+    await apply("endpointOnly");
+    expect(await lteEndpoint()).toBeDefined();
+    expect(await lteRules()).toEqual([]);
+    const without = await transfer(2);
+    console.info(`lte0 endpoint, no table: lte0 ${without.bytesPerLink.lte0} B, wan0 ${without.bytesPerLink.wan0} B`);
+    expect(without.bytesPerLink.lte0).toBeLessThan(10_000);
+    expect(without.bytesPerLink.wan0).toBeGreaterThan(MB);
+
+    await apply("aggregate");
+    expect(await lteRules()).toHaveLength(1);
+    const withTable = await transfer(2);
+    console.info(`lte0 endpoint + table: lte0 ${withTable.bytesPerLink.lte0} B, wan0 ${withTable.bytesPerLink.wan0} B`);
+    expect(withTable.bytesPerLink.lte0).toBeGreaterThan(MB);
+  });
+
+  it("a backup link carries < 1% while the primary is up and takes over when its carrier is cut", async () => {
+    await apply("backup");
+    expect(await lteEndpoint()).toMatchObject({ backup: true });
+
+    const idle = await transfer(2);
+    const total = idle.bytesPerLink.wan0! + idle.bytesPerLink.lte0!;
+    console.info(`backup, wan0 up: lte0 ${idle.bytesPerLink.lte0} B of ${total} B`);
+    expect(idle.bytesPerLink.lte0! / total).toBeLessThan(0.01);
+
+    const run = await startTraffic(rig, { seconds: 4, via: "wan0" });
+    await new Promise((r) => setTimeout(r, 1_500));
+    const atCut = await txBytes(rig);
+    await rig.cutCarrier("wan0");
+    const cutAt = performance.now();
+    // Takeover time from the counters: until lte0 has sent its first MB since the cut.
+    await rig.waitFor(async () => (await txBytes(rig)).lte0! - atCut.lte0! > MB, 3_000, "lte0 to take over");
+    const takeoverMs = performance.now() - cutAt;
+    const result = await run.done;
+    const end = await txBytes(rig);
+    const lteAfterCut = end.lte0! - atCut.lte0!;
+    console.info(
+      `backup, wan0 cut 1.5 s after start: lte0 ${lteAfterCut} B after the cut (first MB within ${takeoverMs.toFixed(0)} ms), ` +
+        `wan0 ${end.wan0! - atCut.wan0!} B; received ${result.receivedBytes} B; ` +
+        `longest receive gap ${result.longestGapMs} ms, ${result.longestGapAtMs} ms after the first read`,
+    );
+    expect(result.receivedBytes).toBe(result.sentBytes);
+    expect(lteAfterCut).toBeGreaterThan(MB);
+    await rig.restoreCarrier("wan0");
+  });
+});
