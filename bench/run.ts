@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { rigPrerequisites } from "../test/rig/prereqs.js";
+import { measureApply } from "./apply.js";
 import { loadNow, machine } from "./machine.js";
 import { measureReaction } from "./reaction.js";
 import { measureScale } from "./scale.js";
@@ -32,8 +33,8 @@ if (missing.length > 0) {
 }
 
 const counts = quick
-  ? { cycles: 10, carrierCycles: 0, scale: [1, 8] }
-  : { cycles: 40, carrierCycles: 3, scale: [1, 8, 32] };
+  ? { cycles: 10, carrierCycles: 0, scale: [1, 8], applyRuns: 3 }
+  : { cycles: 40, carrierCycles: 3, scale: [1, 8, 32], applyRuns: 7 };
 
 const results: Record<string, unknown> = { date: new Date().toISOString(), quick, machine: machine() };
 const errors: Record<string, string> = {};
@@ -67,6 +68,8 @@ if (only.has("scale")) {
   for (const links of counts.scale) await section(`scale ${links} links`, async () => void scale.push(await measureScale(links)));
   results.scale = scale;
 }
+
+if (only.has("apply")) await section("apply", async () => void (results.apply = await measureApply(counts.applyRuns)));
 
 (results.machine as { load_end: number }).load_end = loadNow();
 if (Object.keys(errors).length > 0) results.errors = errors;

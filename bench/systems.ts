@@ -11,7 +11,7 @@ import type { IpShim } from "./ip-shim.js";
 export const SYSTEMS = ["mptcp-policy", "networkmanager", "mptcpd"] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
-const CLI = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
+export const CLI = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
 const MPTCPD = "/usr/libexec/mptcpd";
 // enabled,subflow: NetworkManager's built-in default, spelled out because the rig's global default turns it off.
 const NM_MPTCP_ON = 0x22;

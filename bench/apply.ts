@@ -1,0 +1,59 @@
+// One-shot `mptcp-policy apply` wall time, Node start included, as an admin or the dispatcher script runs it:
+// with nothing to change, and setting up 8 links from nothing (after `flush`).
+import { rigName, startRig } from "../test/rig/rig.js";
+import { writePolicy } from "./policy.js";
+import { median } from "./stats.js";
+import { CLI, linksFor } from "./systems.js";
+
+export interface ApplyResult {
+  links: number;
+  runs: number;
+  /** Median wall time of an apply that changes nothing. */
+  steady_ms: number;
+  /** Median wall time of an apply that makes every endpoint, table and rule of the links. */
+  full_setup_ms: number;
+  /** Median wall time of `mptcp-policy --version`: Node start plus loading the CLI, the floor of any run. */
+  cli_load_ms: number;
+  steady_samples_ms: number[];
+  full_setup_samples_ms: number[];
+}
+
+const LINKS = 8;
+
+export async function measureApply(runs: number): Promise<ApplyResult> {
+  const names = Array.from({ length: LINKS }, (_, i) => `a${i}`);
+  const rig = await startRig({ name: rigName("bap"), links: linksFor("mptcp-policy", names.map((name) => ({ name }))) });
+  try {
+    const policy = writePolicy(rig, { subflow: names });
+    const cli = async (command: "apply" | "flush" | "--version") => {
+      const started = performance.now();
+      const r = await rig.hostExec([process.execPath, CLI, command, ...(command === "--version" ? [] : ["--policy", policy])]);
+      const ms = performance.now() - started;
+      if (r.exitCode !== 0) throw new Error(`mptcp-policy ${command} failed (${r.exitCode}): ${r.stderr.trim()}`);
+      return { ms: Math.round(ms * 10) / 10, changes: r.stdout.trim() };
+    };
+    const full: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      await cli("flush");
+      const setup = await cli("apply");
+      if (setup.changes === "") throw new Error("apply after flush changed nothing");
+      full.push(setup.ms);
+    }
+    const steady: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const again = await cli("apply");
+      if (again.changes !== "") throw new Error(`a second apply still changed:\n${again.changes}`);
+      steady.push(again.ms);
+    }
+    // What every run pays before doing anything: Node's start and loading the CLI's modules.
+    const load: number[] = [];
+    for (let i = 0; i < runs; i++) load.push((await cli("--version")).ms);
+    return {
+      links: LINKS, runs, cli_load_ms: median(load)!,
+      steady_ms: median(steady)!, full_setup_ms: median(full)!,
+      steady_samples_ms: steady, full_setup_samples_ms: full,
+    };
+  } finally {
+    await rig.stop();
+  }
+}
