@@ -72,11 +72,16 @@ function expectNothingLeft(name: string): void {
   expect(stragglers).toEqual([]);
 }
 
+/** What the demo printed under step N's heading. */
+function section(output: string, step: number): string {
+  return output.split(/^== /m).find((s) => s.startsWith(`${step}. `)) ?? "";
+}
+
 /** The numbers of a link's row in the byte table of the demo's step N. */
 function bytesRow(output: string, step: number, link: string): number[] {
-  const section = output.split(/^== /m).find((s) => s.startsWith(`${step}. `)) ?? "";
-  const row = new RegExp(`^\\s+${link}((?:\\s+[\\d,]+)+)$`, "m").exec(section);
-  if (!row) throw new Error(`no ${link} bytes in step ${step}:\n${section}`);
+  const text = section(output, step);
+  const row = new RegExp(`^\\s+${link}((?:\\s+[\\d,]+)+)$`, "m").exec(text);
+  if (!row) throw new Error(`no ${link} bytes in step ${step}:\n${text}`);
   return row[1]!.trim().split(/\s+/).map((n) => Number(n.replaceAll(",", "")));
 }
 
@@ -97,6 +102,9 @@ describeRig("npm run demo", () => {
     expect(lteBefore).toBeLessThan(10_000); // signalling only: MP_JOIN, ACKs, ARP
     const [, lteAfterCut] = bytesRow(output, 6, "lte0");
     expect(lteAfterCut).toBeGreaterThan(1_000_000);
+    // The daemon followed the carrier loss and the return.
+    expect(section(output, 6)).toMatch(/daemon\| .* delete endpoint 10\.\S+ id \d+/);
+    expect(section(output, 7)).toMatch(/daemon\| .* wan0 .* add endpoint 10\.\S+ subflow dev wan0/);
 
     expectNothingLeft(name!);
   }, 180_000);

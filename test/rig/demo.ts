@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startRig, rigName, type Rig } from "./rig.js";
 import { startTraffic, txBytes, type TrafficResult } from "./traffic.js";
+import { startDemoDaemon } from "./demo/daemon.js";
 import { indent, say, shell, step } from "./demo/narrate.js";
 
 const CLI = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
@@ -35,11 +36,16 @@ async function main(): Promise<void> {
   say("Only wan0 has a default route. Without more, an MPTCP subflow from lte0's address would leave by wan0.");
 
   const cli = cliRunner(rig, root);
-  step(2, "mptcp-policy with the embedded default policy",
-    "No policy file: the default says metered links are backup subflows, wired/Wi-Fi (and veth) links are " +
-    "ordinary subflows. The commands below need the rig's private system bus:");
+  step(2, "Start the mptcp-policy daemon with the embedded default policy",
+    "No policy file: the default makes metered links backup subflows and wired/Wi-Fi (and veth) links " +
+    "ordinary subflows. The daemon reads NetworkManager over D-Bus (here the rig's private system bus), " +
+    "watches it and the kernel, and reconciles on every change. Its first log lines:");
   say(`export DBUS_SYSTEM_BUS_ADDRESS=${rig.busAddress}`);
-  await cli("apply");
+  const daemon = startDemoDaemon(rig, CLI, root);
+  process.stdout.write(`\n$ ${daemon.command}\n`);
+  await daemon.waitForLine((l) => l.msg === "started", 20_000, "that it started");
+  await rig.waitFor(async () => (await endpointDevices(rig)).size === 2, 20_000, "endpoints on wan0 and lte0");
+  daemon.showNewLines();
 
   step(3, "What mptcp-policy says", "Per device: the rule that matched, the endpoints and routing table it made.");
   await cli("status");
@@ -71,26 +77,33 @@ async function main(): Promise<void> {
   const atEnd = await txBytes(rig);
   say("Bytes each link sent before the cut, and after it:");
   showBytes(failover, { "before the cut": difference(atCut, atStart), "after the cut": difference(atEnd, atCut) });
-  say("NetworkManager waits for the carrier about 6 s, then removes wan0's address; mptcp-policy then " +
-    "removes wan0's endpoint, rule and table.");
+  say("NetworkManager waits for the carrier about 6 s, then removes wan0's address; the daemon then removes " +
+    "wan0's endpoint and rule (the kernel drops the table's routes with the address).");
   await rig.waitFor(async () => !(await hasAddress(rig, "wan0")), 15_000, "NetworkManager to drop wan0's address");
-  say(`NetworkManager dropped wan0's address ${seconds(performance.now() - cutAt)} after the cut.`);
-  await cli("apply");
+  const addressGone = performance.now();
+  await rig.waitFor(async () => !(await endpointDevices(rig)).has("wan0"), 10_000, "the daemon to remove wan0's endpoint");
+  say(`NetworkManager dropped wan0's address ${seconds(addressGone - cutAt)} after the cut; wan0's endpoint was ` +
+    `gone ${(performance.now() - addressGone).toFixed(0)} ms after that (seen by polling).`);
+  daemon.showNewLines();
   await cli("status");
   await shell(["ip", "-n", rig.hostNs, "mptcp", "endpoint", "show"]);
 
   step(7, "wan0 comes back",
-    "The carrier returns, NetworkManager puts the address back, and wan0 gets its endpoint, rule and table again.");
+    "The carrier returns, NetworkManager puts the address back, and the daemon gives wan0 its endpoint, rule " +
+    "and table again. A last 2 s transfer runs over wan0 with lte0 idle once more.");
   await shell(["ip", "-n", rig.peerNs, "link", "set", "wan0", "up"]);
-  await rig.waitFor(() => hasAddress(rig, "wan0"), 15_000, "NetworkManager to restore wan0's address");
-  await cli("apply");
+  await rig.waitFor(async () => (await endpointDevices(rig)).has("wan0"), 15_000, "the daemon to restore wan0's endpoint");
+  daemon.showNewLines();
   await shell(["ip", "-n", rig.hostNs, "mptcp", "endpoint", "show"]);
-  const after = await (await startTraffic(rig, { seconds: 2, via: "wan0" })).done;
-  showBytes(after);
+  showBytes(await (await startTraffic(rig, { seconds: 2, via: "wan0" })).done);
 
-  step(8, "Clean up", "Stop NetworkManager and its bus, delete both namespaces.");
+  step(8, "Clean up", "Stop the daemon (SIGTERM, as systemd would), then NetworkManager and its bus, and delete " +
+    "both namespaces. Ctrl-C at any point does the same.");
+  const code = await daemon.stop();
+  daemon.showNewLines();
   await rig.stop();
-  say(`done: namespaces ${rig.hostNs} and ${rig.peerNs} removed`);
+  say(`daemon exited with ${code}; namespaces ${rig.hostNs} and ${rig.peerNs} removed`);
+  if (code !== 0) throw new Error(`the daemon exited with ${code}`);
 }
 
 /**
@@ -122,6 +135,12 @@ async function ownTables(rig: Rig): Promise<number[]> {
   const { stdout } = await rig.hostExec(["ip", "-j", "rule", "show"]);
   const rules = JSON.parse(stdout) as { table?: string; protocol?: string }[];
   return [...new Set(rules.filter((r) => r.protocol === "203").map((r) => Number(r.table)))];
+}
+
+/** Interfaces that have an MPTCP endpoint. */
+async function endpointDevices(rig: Rig): Promise<Set<string>> {
+  const { stdout } = await rig.hostExec(["ip", "-j", "mptcp", "endpoint", "show"]);
+  return new Set((JSON.parse(stdout) as { dev?: string }[]).flatMap((e) => (e.dev ? [e.dev] : [])));
 }
 
 async function hasAddress(rig: Rig, ifname: string): Promise<boolean> {
