@@ -109,7 +109,8 @@ describe.skipIf(!isRoot)("kernel read and monitor in a namespace (needs root)", 
     const p95 = times[47]!;
     console.log(`readKernelState with resident batches: p50 ${p50.toFixed(2)} ms, p95 ${p95.toFixed(2)} ms`);
     expect(ipProcessCount()).toBe(before);
-    expect(p50).toBeLessThan(20);
+    // Loose on purpose: the machine is shared; the process count above is the real guard.
+    expect(p50).toBeLessThan(50);
   });
 
   it("sees the namespace's own sysctls when run inside it", async () => {
@@ -123,36 +124,58 @@ describe.skipIf(!isRoot)("kernel read and monitor in a namespace (needs root)", 
     expect(Object.keys(rp)).toEqual(expect.arrayContaining(["all", "lo", "wan0", "lte0", "off0"]));
   });
 
-  it("reports an address added with `ip addr add` within milliseconds", async () => {
+  it("reports addresses added and removed, v4 and v6, within milliseconds", async () => {
     const events: { e: KernelEvent; at: number }[] = [];
-    let arrived: () => void = () => undefined;
-    const seen = new Promise<void>((resolve) => (arrived = resolve));
+    const waiters: { match(e: KernelEvent): boolean; resolve(at: number): void }[] = [];
+    const waitFor = (match: (e: KernelEvent) => boolean) => new Promise<number>((resolve, reject) => {
+      waiters.push({ match, resolve });
+      setTimeout(() => reject(new Error("no such event within 2 s")), 2000);
+    });
     const watch = watchKernel((e) => {
-      events.push({ e, at: performance.now() });
-      if (e.kind === "address-removed" && e.address === "fd00:1::77") arrived();
+      const at = performance.now();
+      events.push({ e, at });
+      for (const w of waiters) if (w.match(e)) w.resolve(at);
     }, { netns: ns });
+    const address = (kind: string, addr: string) => (e: KernelEvent) =>
+      e.kind === kind && "address" in e && e.address === addr;
+    // Changes go through a resident batch, so no process start sits between the timestamp and the kernel.
+    const changer = openIpBatch({ netns: ns });
     try {
-      // ip monitor has to subscribe first; a link change it reports tells it is listening.
-      await new Promise((r) => setTimeout(r, 150));
+      // ip monitor has to subscribe first: poke a link until it reports it (the kernel announces an alias
+      // change only for a link that is up).
+      for (let i = 0; !events.some(({ e }) => e.kind === "link" && e.ifname === "wan0p"); i++) {
+        if (i === 100) throw new Error("ip monitor never reported a link change");
+        ip("link", "set", "wan0p", "alias", `poke${i}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await changer.run([["link", "show", "dev", "lo"]]);
+
+      const v4 = waitFor(address("address-added", "10.1.1.77"));
       const t0 = performance.now();
-      await run("ip", ["-n", ns, "addr", "add", "10.1.1.77/24", "dev", "wan0"]);
+      await changer.run([["addr", "add", "10.1.1.77/24", "dev", "wan0"]]);
+      const v4At = await v4;
+      // The kernel announces a new IPv6 address from its DAD work (even with nodad): an address deleted
+      // before that ran is only ever reported as removed. So each step waits for its event.
+      const v6 = waitFor(address("address-added", "fd00:1::77"));
       const t1 = performance.now();
-      await run("ip", ["-n", ns, "addr", "add", "fd00:1::77/64", "dev", "wan0", "nodad"]);
-      await run("ip", ["-n", ns, "addr", "del", "fd00:1::77/64", "dev", "wan0"]);
-      await seen;
-      const added = events.find(({ e }) => e.kind === "address-added" && e.address === "10.1.1.77");
-      expect(added?.e).toEqual({ kind: "address-added", ifname: "wan0", family: "ipv4", address: "10.1.1.77", prefix: 24, flags: ["secondary"] });
-      const addrEvents = events.map(({ e }) => e).filter((e) => e.kind.startsWith("address"));
-      expect(addrEvents.map((e) => [e.kind, "address" in e ? e.address : ""])).toEqual([
-        ["address-added", "10.1.1.77"],
-        ["address-added", "fd00:1::77"],
-        ["address-removed", "fd00:1::77"],
-      ]);
+      await changer.run([["addr", "add", "fd00:1::77/64", "dev", "wan0", "nodad"]]);
+      const v6At = await v6;
+      const gone = waitFor(address("address-removed", "fd00:1::77"));
+      await changer.run([["addr", "del", "fd00:1::77/64", "dev", "wan0"]]);
+      await gone;
+
+      expect(events.find(({ e }) => address("address-added", "10.1.1.77")(e))?.e).toEqual(
+        { kind: "address-added", ifname: "wan0", family: "ipv4", address: "10.1.1.77", prefix: 24, flags: ["secondary"] },
+      );
+      expect(events.find(({ e }) => address("address-removed", "fd00:1::77")(e))?.e).toEqual(
+        { kind: "address-removed", ifname: "wan0", family: "ipv6", address: "fd00:1::77", prefix: 64, flags: ["nodad"] },
+      );
       expect(events.some(({ e }) => e.kind === "route")).toBe(true);
-      console.log(`monitor: address event ${(added!.at - t0).toFixed(2)} ms after starting \`ip addr add\` `
-        + `(which itself exited after ${(t1 - t0).toFixed(2)} ms)`);
-      expect(added!.at - t0).toBeLessThan(100);
+      console.log(`monitor: event ${(v4At - t0).toFixed(2)} ms (v4) and ${(v6At - t1).toFixed(2)} ms (v6) `
+        + "after writing `addr add` to a resident batch");
+      expect(v4At - t0).toBeLessThan(50);
     } finally {
+      await changer.close();
       await watch.stop();
     }
   });
