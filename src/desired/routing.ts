@@ -22,6 +22,14 @@ const HOST_PREFIX: Record<Family, number> = { ipv4: 32, ipv6: 128 };
  * on-link prefix route with that address as `src`, one per network (the kernel refuses a second route to
  * the same destination in a table). Host prefixes (/32, /128) have no on-link network to route.
  */
+/**
+ * IPv4 on-link routes carry `scope link`. IPv6 routes have no scope: the kernel stores every one as
+ * global, so asking for `scope link` would never read back equal and each reconcile would replace it.
+ */
+function onLink(family: Family): { scope?: "link" } {
+  return family === "ipv4" ? { scope: "link" } : {};
+}
+
 export function desiredRouting(
   device: NmDevice,
   addresses: readonly KernelAddress[],
@@ -36,7 +44,7 @@ export function desiredRouting(
     if (!addresses.some((a) => a.family === family)) continue;
     const gateway = (family === "ipv4" ? device.ip4 : device.ip6).gateway;
     if (gateway) routes.push({ family, dst: "default", gateway });
-    else if (pointToPoint) routes.push({ family, dst: "default", scope: "link" });
+    else if (pointToPoint) routes.push({ family, dst: "default", ...onLink(family) });
   }
   const networks = new Set<string>();
   for (const a of addresses) {
@@ -44,7 +52,7 @@ export function desiredRouting(
     const dst = networkOf(a.family, a.address, a.prefix);
     if (networks.has(dst)) continue;
     networks.add(dst);
-    routes.push({ family: a.family, dst, scope: "link", src: a.address });
+    routes.push({ family: a.family, dst, ...onLink(a.family), src: a.address });
   }
   return {
     device: device.interface,

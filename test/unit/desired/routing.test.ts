@@ -50,7 +50,7 @@ describe("desiredRouting: routes", () => {
       name: "wireguard kind",
       dev: device("wireguard"),
       addresses: [addr("fd99::2", 128)],
-      routes: [{ family: "ipv6", dst: "default", scope: "link" }],
+      routes: [{ family: "ipv6", dst: "default" }],
     },
     {
       name: "IPv6 link-local gateway; a family without address gets no default",
@@ -58,7 +58,7 @@ describe("desiredRouting: routes", () => {
       addresses: [addr("2001:db8:1::23", 64)],
       routes: [
         { family: "ipv6", dst: "default", gateway: "fe80::1" },
-        { family: "ipv6", dst: "2001:db8:1::/64", scope: "link", src: "2001:db8:1::23" },
+        { family: "ipv6", dst: "2001:db8:1::/64", src: "2001:db8:1::23" },
       ],
     },
     {
