@@ -89,12 +89,19 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     } finally {
       await lock.release();
     }
-    reportOperations(log.child({ component: "apply" }), outcome);
-    reportConflicts(outcome.plan.conflicts);
     const ms = Number((performance.now() - started).toFixed(2));
     log.debug({ reasons, ms, operations: outcome.plan.operations.length }, "reconciled");
-    if (outcome.applied.failed.length > 0 || outcome.remaining.length > 0) scheduleRetry();
-    else retryMs = RETRY_FIRST_MS;
+    const unfinished = outcome.applied.failed.length > 0 || outcome.remaining.length > 0;
+    // The link changed again while we applied (a flap): the run already requested owns what is left over.
+    if (unfinished && loop.pending()) {
+      reportOperations(log.child({ component: "apply" }), { ...outcome, applied: { ...outcome.applied, failed: [] }, remaining: [] });
+      log.debug({ failed: outcome.applied.failed.length, remaining: outcome.remaining.length }, "changed during the reconcile; running again");
+    } else {
+      reportOperations(log.child({ component: "apply" }), outcome);
+      if (unfinished) scheduleRetry();
+      else retryMs = RETRY_FIRST_MS;
+    }
+    reportConflicts(outcome.plan.conflicts);
   };
 
   const loop = serialLoop(runReconcile, (error) => {

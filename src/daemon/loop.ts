@@ -6,6 +6,8 @@
 export interface Loop {
   /** Asks for a run; `reason` is passed on to it (for the logs). */
   request(reason: string): void;
+  /** A request came in since the current run started: what it saw may already be outdated. */
+  pending(): boolean;
   /** Resolves once nothing runs and nothing is pending. */
   idle(): Promise<void>;
   /** Takes no more requests, drops the pending one, and resolves when the current run (if any) ends. */
@@ -39,6 +41,7 @@ export function serialLoop(
       (pending ??= new Set()).add(reason);
       running ??= Promise.resolve().then(drain);
     },
+    pending: () => pending !== undefined,
     async idle() {
       while (running !== undefined) await running;
     },

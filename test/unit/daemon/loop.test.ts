@@ -99,3 +99,24 @@ describe("serialLoop", () => {
     expect(fake.calls).toEqual([["start"]]);
   });
 });
+
+describe("serialLoop.pending", () => {
+  it("tells a run whether a request came in since it started", async () => {
+    const seen: boolean[] = [];
+    const fake = gatedRun();
+    const loop = serialLoop(async (reasons) => {
+      await fake.run(reasons);
+      seen.push(loop.pending());
+    }, () => {});
+    loop.request("a");
+    await flush();
+    await fake.release();
+    loop.request("b");
+    await flush();
+    loop.request("c");
+    await fake.release();
+    await fake.release();
+    await loop.idle();
+    expect(seen).toEqual([false, true, false]);
+  });
+});
