@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startRig, rigName, type Rig } from "./rig.js";
 import { startTraffic, txBytes, type TrafficResult } from "./traffic.js";
-import { startDemoDaemon } from "./demo/daemon.js";
+import { startDemoDaemon, type LogLine } from "./demo/daemon.js";
 import { indent, say, shell, step } from "./demo/narrate.js";
 
 const CLI = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
@@ -43,8 +43,7 @@ async function main(): Promise<void> {
   say(`export DBUS_SYSTEM_BUS_ADDRESS=${rig.busAddress}`);
   const daemon = startDemoDaemon(rig, CLI, root);
   process.stdout.write(`\n$ ${daemon.command}\n`);
-  await daemon.waitForLine((l) => l.msg === "started", 20_000, "that it started");
-  await rig.waitFor(async () => (await endpointDevices(rig)).size === 2, 20_000, "endpoints on wan0 and lte0");
+  for (const link of ["wan0", "lte0"]) await daemon.waitForNewLine(endpointAdded(link), 20_000, `${link}'s endpoint`);
   daemon.showNewLines();
 
   step(3, "What mptcp-policy says", "Per device: the rule that matched, the endpoints and routing table it made.");
@@ -84,6 +83,7 @@ async function main(): Promise<void> {
   await rig.waitFor(async () => !(await endpointDevices(rig)).has("wan0"), 10_000, "the daemon to remove wan0's endpoint");
   say(`NetworkManager dropped wan0's address ${seconds(addressGone - cutAt)} after the cut; wan0's endpoint was ` +
     `gone ${(performance.now() - addressGone).toFixed(0)} ms after that (seen by polling).`);
+  await daemon.waitForNewLine((l) => l.op === "endpoint-delete", 5_000, "the endpoint's removal");
   daemon.showNewLines();
   await cli("status");
   await shell(["ip", "-n", rig.hostNs, "mptcp", "endpoint", "show"]);
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     "The carrier returns, NetworkManager puts the address back, and the daemon gives wan0 its endpoint, rule " +
     "and table again. A last 2 s transfer runs over wan0 with lte0 idle once more.");
   await shell(["ip", "-n", rig.peerNs, "link", "set", "wan0", "up"]);
-  await rig.waitFor(async () => (await endpointDevices(rig)).has("wan0"), 15_000, "the daemon to restore wan0's endpoint");
+  await daemon.waitForNewLine(endpointAdded("wan0"), 15_000, "wan0's endpoint");
   daemon.showNewLines();
   await shell(["ip", "-n", rig.hostNs, "mptcp", "endpoint", "show"]);
   showBytes(await (await startTraffic(rig, { seconds: 2, via: "wan0" })).done);
@@ -136,6 +136,8 @@ async function ownTables(rig: Rig): Promise<number[]> {
   const rules = JSON.parse(stdout) as { table?: string; protocol?: string }[];
   return [...new Set(rules.filter((r) => r.protocol === "203").map((r) => Number(r.table)))];
 }
+
+const endpointAdded = (link: string) => (line: LogLine) => line.op === "endpoint-add" && line.device === link;
 
 /** Interfaces that have an MPTCP endpoint. */
 async function endpointDevices(rig: Rig): Promise<Set<string>> {

@@ -17,7 +17,11 @@ export interface DemoDaemon {
   command: string;
   /** Prints the log lines that arrived since the last call. */
   showNewLines(): void;
-  waitForLine(predicate: (line: LogLine) => boolean, timeoutMs: number, what: string): Promise<LogLine>;
+  /**
+   * Waits for a line not shown yet. The kernel changes before the daemon logs them (it verifies first), so a
+   * step waits for the line, not for the kernel, before showing the log.
+   */
+  waitForNewLine(predicate: (line: LogLine) => boolean, timeoutMs: number, what: string): Promise<LogLine>;
   /** SIGTERM, as systemd stops it; resolves with its exit code once it has exited. */
   stop(): Promise<number | null>;
 }
@@ -67,7 +71,7 @@ export function startDemoDaemon(rig: Rig, cli: string, root: string): DemoDaemon
       for (const line of lines.slice(shown)) process.stdout.write(`  daemon| ${format(line)}\n`);
       shown = lines.length;
     },
-    waitForLine(predicate, timeoutMs, what) {
+    waitForNewLine(predicate, timeoutMs, what) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => finish(new Error(`timed out after ${timeoutMs} ms waiting for the daemon to log ${what}`)), timeoutMs);
         const finish = (result: LogLine | Error) => {
@@ -77,7 +81,7 @@ export function startDemoDaemon(rig: Rig, cli: string, root: string): DemoDaemon
           else resolve(result);
         };
         const check = () => {
-          const found = lines.find(predicate);
+          const found = lines.slice(shown).find(predicate);
           if (found) finish(found);
           else if (exitCode !== undefined) finish(new Error(`the daemon exited (${exitCode}) before logging ${what}: ${stderr.trim()}`));
         };
