@@ -82,6 +82,7 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     if (!nmSeen || watch === undefined) return;
     const started = performance.now();
     const lock = await acquireLock(opts.runDir);
+    const lockMs = Number((performance.now() - started).toFixed(2));
     let outcome;
     try {
       // Taken under the lock: a wait for a CLI apply must not leave us planning from an older view.
@@ -90,7 +91,7 @@ export function startDaemon(opts: DaemonOptions): Daemon {
       await lock.release();
     }
     const ms = Number((performance.now() - started).toFixed(2));
-    log.debug({ reasons, ms, operations: outcome.plan.operations.length }, "reconciled");
+    log.debug({ reasons, ms, lockMs, operations: outcome.plan.operations.length }, "reconciled");
     const unfinished = outcome.applied.failed.length > 0 || outcome.remaining.length > 0;
     // The link changed again while we applied (a flap): the run already requested owns what is left over.
     if (unfinished && loop.pending()) {
