@@ -1,6 +1,6 @@
 // The daemon's logger: pino JSON lines on stdout (journald keeps them; `jq` reads them). Each module takes
 // a child named after its component, so a line says where it came from without a logger per file.
-import { pino, type Level, type Logger } from "pino";
+import { destination as pinoDestination, pino, type Level, type Logger } from "pino";
 
 export type { Logger } from "pino";
 
@@ -15,6 +15,6 @@ export function isLogLevel(value: string): value is Level {
  * lose it in a buffer.
  */
 export function createLogger(level: Level = "info", destination: NodeJS.WritableStream | number = 1): Logger {
-  const stream = typeof destination === "number" ? pino.destination({ dest: destination, sync: true }) : destination;
+  const stream = typeof destination === "number" ? pinoDestination({ dest: destination, sync: true }) : destination;
   return pino({ level, base: { pid: process.pid } }, stream);
 }
