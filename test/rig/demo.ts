@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import { startRig, rigName, type Rig } from "./rig.js";
 import { startTraffic, txBytes, type TrafficResult } from "./traffic.js";
 import { startDemoDaemon, type LogLine } from "./demo/daemon.js";
-import { indent, say, shell, step } from "./demo/narrate.js";
+import { elapsed, indent, say, shell, step } from "./demo/narrate.js";
 
 const CLI = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
 
@@ -69,9 +69,10 @@ async function main(): Promise<void> {
   const atStart = await txBytes(rig);
   const during = await startTraffic(rig, { seconds: 5, via: "wan0" });
   await sleep(1_500);
-  const atCut = await txBytes(rig);
   const cutAt = performance.now();
   await shell(["ip", "-n", rig.peerNs, "link", "set", "wan0", "down"]);
+  // Read once the carrier is gone: wan0 sends nothing from then on, so its column "after the cut" shows 0.
+  const atCut = await txBytes(rig);
   const failover = await during.done;
   const atEnd = await txBytes(rig);
   say("Bytes each link sent before the cut, and after it:");
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
   const code = await daemon.stop();
   daemon.showNewLines();
   await rig.stop();
-  say(`daemon exited with ${code}; namespaces ${rig.hostNs} and ${rig.peerNs} removed`);
+  say(`daemon exited with ${code}; namespaces ${rig.hostNs} and ${rig.peerNs} removed; demo done in ${elapsed().trim()}`);
   if (code !== 0) throw new Error(`the daemon exited with ${code}`);
 }
 
@@ -159,7 +160,7 @@ function showBytes(result: TrafficResult, columns: Record<string, Record<string,
     lines.push(`${name.padEnd(6)} ${titles.map((t) => cell((columns[t]![name] ?? 0).toLocaleString("en-US"), t)).join("  ")}`);
   }
   lines.push(`received by the peer: ${result.receivedBytes.toLocaleString("en-US")} bytes; ` +
-    `longest pause between two reads: ${result.longestGapMs.toFixed(0)} ms`);
+    `longest pause between two reads: ${result.longestGapMs.toFixed(0)} ms, ${seconds(result.longestGapAtMs)} into the transfer`);
   process.stdout.write(`${indent(lines.join("\n"))}\n`);
 }
 

@@ -3,7 +3,8 @@
 import { exec, type ExecOptions } from "../exec.js";
 
 const t0 = performance.now();
-const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s`;
+/** Time since the demo started, for the step headings and the last line. */
+export const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s`;
 
 export function step(n: number, title: string, why: string): void {
   process.stdout.write(`\n== ${n}. ${title}  [${elapsed()}]\n${wrap(why)}\n`);
