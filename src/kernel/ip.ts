@@ -83,6 +83,8 @@ export async function ipOnce(
 // iprule.c return before delete_json_obj), and the marker would then print into it with no newline. So
 // JSON processes write RESET first: a dump that is always empty (lo has no neighbours) opens and closes a
 // fresh document, printing "[]\n", which is cut off the line's output again.
+// iproute2 7.1 (commit b468824a) stopped fflush()ing after show commands: there the marker would stay in
+// ip's stdio buffer and the watchdog below would end the group. Running ip under `stdbuf -oL` would cure it.
 const MARKER = "netconf show dev lo";
 const MARKER_LINE = /^(.*?)(?:(inet6?) lo forwarding .*|\[\{"family":"(inet6?)","interface":"lo".*)$/;
 const RESET = "neigh show dev lo";
