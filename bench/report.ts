@@ -58,9 +58,11 @@ export function markdown(r: Results, svgName: string | undefined): string {
   }
   if (r.failover) {
     out.push("## Failover (primary loses carrier mid-transfer)", "");
-    out.push(...table(["system", "longest receive gap (ms)", "gap began at (ms)", "carrier cut at (ms, approx.)", "bytes per link"],
-      Object.entries(r.failover).map(([s, f]) => [s, f.max_gap_ms, f.gap_at_ms, f.cut_at_ms,
-        Object.entries(f.bytes_per_link).map(([l, b]) => `${l} ${(b / 1e6).toFixed(0)} MB`).join(", ")])), "");
+    out.push(...table(["system", "longest receive gap (ms)", "per run: gap (ms) began at (ms); bytes per link"],
+      Object.entries(r.failover).map(([s, f]) => [s, f.max_gap_ms, f.runs.map((run) => `${run.max_gap_ms} at ${run.gap_at_ms}; ` +
+        Object.entries(run.bytes_per_link).map(([l, b]) => `${l} ${(b / 1e6).toFixed(0)} MB`).join(", ")).join("<br>")])), "");
+    out.push(`The carrier of wan0 is cut about ${Object.values(r.failover)[0]?.cut_at_ms} ms after the first byte; a gap that began ` +
+      "well before that is not the failover.", "");
   }
   if (r.targets) {
     out.push("## Targets", "");

@@ -23,8 +23,8 @@ type Section = (typeof SECTIONS)[number];
 
 const COUNTS = {
   // --quick: the same shape in about two minutes.
-  quick: { cycles: 10, carrierCycles: 0, scale: [1, 8], applyRuns: 3, flaps: 50 },
-  full: { cycles: 40, carrierCycles: 3, scale: [1, 8, 32], applyRuns: 7, flaps: 1000 },
+  quick: { cycles: 10, carrierCycles: 0, scale: [1, 8], applyRuns: 3, flaps: 50, failoverRuns: 1 },
+  full: { cycles: 40, carrierCycles: 3, scale: [1, 8, 32], applyRuns: 7, flaps: 1000, failoverRuns: 3 },
 };
 
 const { values } = parseArgs({
@@ -75,7 +75,7 @@ if (only.has("memory")) await section("memory", async () => void (results.memory
 if (only.has("failover")) {
   const failover: NonNullable<Results["failover"]> = (results.failover = {});
   for (const system of ["mptcp-policy", "networkmanager"] as const) {
-    await section(`failover ${system}`, async () => void (failover[system] = await measureFailover(system)));
+    await section(`failover ${system}`, async () => void (failover[system] = await measureFailover(system, counts.failoverRuns)));
   }
 }
 
