@@ -25,22 +25,23 @@ export function markdown(r: Results, svgName: string | undefined): string {
   if (r.reaction) {
     out.push("## Reaction (ms, p50 / p95 / max)", "");
     out.push(...table(
-      ["system", "link-ups", "→ endpoint", "→ endpoint + rule + route", "removal: → endpoint gone", "misses", "stale endpoints (max)"],
+      ["system", "link-ups", "→ endpoint", "→ endpoint + rule + route", "removal: → endpoint gone", "endpoint missed: up / down", "stale endpoints at a link-up (max)"],
       SYSTEMS.filter((s) => r.reaction?.[s]).map((s) => {
         const x = r.reaction![s]!;
         return [s, `${x.n} (${x.triggers.nmcli} nmcli, ${x.triggers.carrier} carrier)`, dist(x), dist(x.all), dist(x.removal),
-          x.misses + x.removal.misses, x.stale_endpoints_max];
+          `${x.misses} / ${x.removal.misses}`, x.stale_endpoints_max];
       }),
     ), "");
-    out.push("NetworkManager and mptcpd make no rule or route: n/a.", "");
+    out.push("NetworkManager and mptcpd make no rule or route: n/a. A missed removal is an endpoint left behind " +
+      `(stale) for at least the probe's ${Object.values(r.reaction)[0]?.probe_timeout_ms} ms.`, "");
     if (svgName) out.push(`![latency distributions](${svgName})`, "");
   }
   if (r.scale) {
     out.push("## Scale (links brought up at once under the daemon)", "");
     out.push(...table(
-      ["links", "converged after last address (ms)", "address spread (ms)", "endpoints", "ip processes", "reconciles", "daemon CPU (ms)"],
+      ["links", "converged after last address (ms)", "address spread (ms)", "endpoints", "ip processes (at daemon start)", "reconciles", "daemon CPU (ms)"],
       r.scale.map((s) => [s.links, s.converge_ms, s.address_spread_ms, `${s.endpoints_seen}/${s.endpoints_expected}`,
-        s.ip_processes, s.reconciles, s.cpu_ms]),
+        `${s.ip_processes} (${s.ip_processes_at_start})`, s.reconciles, s.cpu_ms]),
     ), "", "The kernel holds at most 8 MPTCP endpoints per namespace: endpoints are counted for the first 8 links, " +
       "tables and rules for all.", "");
   }

@@ -24,6 +24,8 @@ export interface ScaleResult {
   /** Links whose rule or route never appeared within the probe's timeout. */
   routing_missed: number;
   ip_processes: number;
+  /** ip processes the daemon started before the step (its resident ones): shows the shim counts at all. */
+  ip_processes_at_start: number;
   reconciles: number;
   ip_processes_per_reconcile: number | null;
   cpu_ms: number;
@@ -66,6 +68,7 @@ export async function measureScale(count: number): Promise<ScaleResult> {
         endpoints_seen: adds.filter((e) => e.endpoint_ms !== null).length,
         routing_missed: adds.filter((e) => e.rule_ms === null || e.route_ms === null).length,
         ip_processes: ipProcesses,
+        ip_processes_at_start: ipBefore,
         reconciles: runs,
         ip_processes_per_reconcile: runs === 0 ? null : round(ipProcesses / runs, 2),
         cpu_ms: cpu,
