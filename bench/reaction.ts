@@ -25,6 +25,8 @@ export interface ReactionResult extends Distribution {
   all: Distribution | "n/a";
   removal: Distribution & { misses: number };
   triggers: { nmcli: number; carrier: number };
+  /** Link-ups left out of the add statistics because the endpoint had not been removed at the link-down. */
+  link_ups_after_a_stale_endpoint: number;
   probe_timeout_ms: number;
   samples: { add_endpoint_ms: number[]; del_endpoint_ms: number[] };
 }
@@ -75,7 +77,10 @@ export async function measureReaction(system: SystemName, opts: ReactionOptions)
   }
 }
 
-function summarise(adds: AddrEvent[], dels: AddrEvent[], ours: boolean, opts: ReactionOptions): ReactionResult {
+/** adds[i] follows dels[i]: the link-down and link-up of one cycle. */
+function summarise(allAdds: AddrEvent[], dels: AddrEvent[], ours: boolean, opts: ReactionOptions): ReactionResult {
+  // An endpoint that was never removed is already there when the address comes back: not a reaction.
+  const adds = allAdds.filter((_, i) => dels[i]?.endpoint_ms !== null);
   const seen = (events: AddrEvent[], key: "endpoint_ms" | "rule_ms" | "route_ms") =>
     events.map((e) => e[key]).filter((v): v is number => v !== null);
   const allPresent = adds
@@ -94,6 +99,7 @@ function summarise(adds: AddrEvent[], dels: AddrEvent[], ours: boolean, opts: Re
     all: ours ? distribution(allPresent) : "n/a",
     removal: { ...distribution(delEndpoint), n: dels.length, misses: dels.length - delEndpoint.length },
     triggers: { nmcli: opts.cycles, carrier: opts.carrierCycles },
+    link_ups_after_a_stale_endpoint: allAdds.length - adds.length,
     probe_timeout_ms: PROBE_TIMEOUT_MS,
     samples: { add_endpoint_ms: addEndpoint, del_endpoint_ms: delEndpoint },
   };

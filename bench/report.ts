@@ -28,7 +28,8 @@ export function markdown(r: Results, svgName: string | undefined): string {
       ["system", "link-ups", "→ endpoint", "→ endpoint + rule + route", "removal: → endpoint gone", "endpoint missed: up / down", "stale endpoints at a link-up (max)"],
       SYSTEMS.filter((s) => r.reaction?.[s]).map((s) => {
         const x = r.reaction![s]!;
-        return [s, `${x.n} (${x.triggers.nmcli} nmcli, ${x.triggers.carrier} carrier)`, dist(x), dist(x.all), dist(x.removal),
+        const skipped = x.link_ups_after_a_stale_endpoint > 0 ? `, ${x.link_ups_after_a_stale_endpoint} left out: endpoint never removed` : "";
+        return [s, `${x.n} (${x.triggers.nmcli} nmcli, ${x.triggers.carrier} carrier${skipped})`, dist(x), dist(x.all), dist(x.removal),
           `${x.misses} / ${x.removal.misses}`, x.stale_endpoints_max];
       }),
     ), "");
