@@ -62,11 +62,12 @@ const RIG_NAME = /^rig (demo[0-9a-f]{4}):/m;
 function expectNothingLeft(name: string): void {
   expect(listNamespaces().filter((ns) => ns.startsWith(`${name}-`))).toEqual([]);
   expect(existsSync(rigDir(name))).toBe(false);
-  const stragglers = readdirSync("/proc").filter((pid) => {
+  const stragglers = readdirSync("/proc").flatMap((pid) => {
     try {
-      return /^\d+$/.test(pid) && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(rigDir(name));
+      const cmdline = /^\d+$/.test(pid) ? readFileSync(`/proc/${pid}/cmdline`, "utf8") : "";
+      return cmdline.includes(rigDir(name)) ? [`${pid}: ${cmdline.replaceAll("\0", " ")}`] : [];
     } catch {
-      return false; // gone meanwhile
+      return []; // gone meanwhile
     }
   });
   expect(stragglers).toEqual([]);

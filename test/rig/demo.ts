@@ -4,10 +4,11 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { loadPolicy } from "../../src/policy/load.js";
 import { startRig, rigName, type Rig } from "./rig.js";
 import { startTraffic, txBytes, type TrafficResult } from "./traffic.js";
 import { startDemoDaemon, type LogLine } from "./demo/daemon.js";
-import { elapsed, indent, say, shell, step } from "./demo/narrate.js";
+import { elapsed, indent, say, shell, showCommand, step } from "./demo/narrate.js";
 
 const CLI = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
 
@@ -55,7 +56,7 @@ async function main(): Promise<void> {
   await shell(["ip", "-n", rig.hostNs, "mptcp", "endpoint", "show"]);
   await shell(["ip", "-n", rig.hostNs, "mptcp", "limits", "show"]);
   await shell(["ip", "-n", rig.hostNs, "rule"]);
-  for (const table of await ownTables(rig)) await shell(["ip", "-n", rig.hostNs, "route", "show", "table", String(table)]);
+  for (const table of await ownTables(rig, root)) await shell(["ip", "-n", rig.hostNs, "route", "show", "table", String(table)]);
 
   step(5, "Real MPTCP traffic: the backup link stays idle",
     "A 3 s MPTCP transfer from the host to the peer. The kernel opens a subflow on each endpoint; while wan0 " +
@@ -123,19 +124,29 @@ function announceInterrupts(): void {
   }
 }
 
-/** Runs the CLI inside the host namespace and prints it as the reader would type it there. */
+/**
+ * Runs the CLI in the host namespace as one of the rig's processes: a Ctrl-C that lands just as it starts
+ * (too late for the terminal's SIGINT to reach it) still ends it with the rig's teardown.
+ */
 function cliRunner(rig: Rig, root: string) {
-  return (...args: string[]) =>
-    shell(["ip", "netns", "exec", rig.hostNs, process.execPath, CLI, ...args, "--root", root], {
-      env: rig.env,
-      shown: `ip netns exec ${rig.hostNs} node dist/cli/main.js ${args.join(" ")} --root ${root}`,
-    });
+  return async (...args: string[]) => {
+    const child = rig.spawnInHost([process.execPath, CLI, ...args, "--root", root], { stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+    child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
+    const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
+    showCommand(`ip netns exec ${rig.hostNs} node dist/cli/main.js ${args.join(" ")} --root ${root}`, output, code);
+  };
 }
 
-async function ownTables(rig: Rig): Promise<number[]> {
+/** Tables of the rules marked with the policy's protocol number: the ones mptcp-policy made. */
+async function ownTables(rig: Rig, root: string): Promise<number[]> {
+  const policy = await loadPolicy({ root });
+  if (!policy.ok) throw new Error("the embedded default policy does not load");
   const { stdout } = await rig.hostExec(["ip", "-j", "rule", "show"]);
   const rules = JSON.parse(stdout) as { table?: string; protocol?: string }[];
-  return [...new Set(rules.filter((r) => r.protocol === "203").map((r) => Number(r.table)))];
+  const own = rules.filter((r) => r.protocol === String(policy.policy.marks.protocol));
+  return [...new Set(own.map((r) => Number(r.table)))];
 }
 
 const endpointAdded = (link: string) => (line: LogLine) => line.op === "endpoint-add" && line.device === link;
@@ -174,7 +185,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1); // the rig's exit handler tears everything down
+    // Ctrl-C reaches the demo's children too, and a child's failure can arrive here before the demo's own
+    // SIGINT is handled: wait a moment, so that an interrupt is reported (and torn down) as one.
+    setTimeout(() => {
+      process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1); // the rig's exit handler tears everything down
+    }, 250);
   },
 );

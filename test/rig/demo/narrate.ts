@@ -15,13 +15,17 @@ export function say(text: string): void {
 }
 
 /** Runs a command on this machine, prints it as the reader would type it and its output, indented. */
-export async function shell(argv: string[], opts: ExecOptions & { shown?: string } = {}): Promise<string> {
-  process.stdout.write(`\n$ ${opts.shown ?? argv.map(quote).join(" ")}\n`);
+export async function shell(argv: string[], opts: ExecOptions = {}): Promise<void> {
   const result = await exec(argv, opts);
-  const text = (result.stdout + result.stderr).trimEnd();
+  showCommand(argv.map(quote).join(" "), result.stdout + result.stderr, result.exitCode);
+}
+
+/** Prints a command the reader can type and what it printed; a failed command stops the demo. */
+export function showCommand(shown: string, output: string, exitCode: number | null): void {
+  process.stdout.write(`\n$ ${shown}\n`);
+  const text = output.trimEnd();
   if (text) process.stdout.write(`${indent(text)}\n`);
-  if (result.exitCode !== 0) throw new Error(`${argv.join(" ")} exited with ${result.exitCode}`);
-  return result.stdout;
+  if (exitCode !== 0) throw new Error(`${shown} exited with ${exitCode}`);
 }
 
 export function indent(text: string, by = "  "): string {
