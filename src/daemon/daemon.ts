@@ -49,6 +49,8 @@ export function kernelTrigger(event: KernelEvent): string | undefined {
       return `kernel ${event.kind} ${event.address} ${event.ifname}`;
     case "link":
       return `kernel link ${event.ifname} ${event.up ? "up" : "down"}`;
+    case "monitor-restarted":
+      return "kernel monitor restarted";
     default:
       return undefined;
   }

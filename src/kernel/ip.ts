@@ -311,10 +311,11 @@ export function openIpBatch(opts: IpBatchOptions = {}): IpBatch {
 export function spawnIpMonitor(
   objects: readonly string[],
   onLine: (line: string) => void,
-  opts?: IpOptions,
+  opts?: IpOptions & { /** The process ended without stop(): killed, or ip itself failed. */ onExit?: () => void },
 ): { stop(): Promise<void> } {
   const proc = spawn("ip", [...globalArgs(opts), "monitor", ...objects], { stdio: ["ignore", "pipe", "ignore"] });
   started++;
+  let stopping = false;
   let rest = "";
   proc.stdout.setEncoding("utf8");
   proc.stdout.on("data", (chunk: string) => {
@@ -323,11 +324,16 @@ export function spawnIpMonitor(
     for (const line of parts) onLine(line);
   });
   const exited = new Promise<void>((resolve) => {
-    proc.once("exit", () => resolve());
-    proc.once("error", () => resolve());
+    const done = () => {
+      if (!stopping) opts?.onExit?.();
+      resolve();
+    };
+    proc.once("exit", done);
+    proc.once("error", done);
   });
   return {
     async stop() {
+      stopping = true;
       if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGTERM");
       await exited;
     },

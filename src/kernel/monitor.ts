@@ -13,7 +13,9 @@ export type KernelEvent =
   | { kind: "address-added" | "address-removed"; ifname: string; family: Family; address: string; prefix: number; flags: string[] }
   | { kind: "link"; ifname: string; up: boolean }
   | { kind: "route" }
-  | { kind: "rule" };
+  | { kind: "rule" }
+  /** The monitor process died and was started again: events in between were lost. */
+  | { kind: "monitor-restarted" };
 
 const DELETED = "Deleted ";
 const ADDRESS = /^\d+: (\S+)\s+(inet6?) ([0-9a-f.:]+)(?:\/(\d+))?(?: peer [0-9a-f.:]+\/(\d+))? (.*)$/i;
@@ -64,10 +66,38 @@ function addressFlags(rest: string, family: Family): string[] {
   return flags;
 }
 
-/** Kernel address, link, route and rule changes as events, from one resident `ip monitor`. */
+const RESTART_DELAY_MS = 200;
+
+/**
+ * Kernel address, link, route and rule changes as events, from one resident `ip monitor`. If that process
+ * dies (OOM killer, an admin's kill), it is started again and a `monitor-restarted` event says that
+ * changes may have been missed.
+ */
 export function watchKernel(onEvent: (e: KernelEvent) => void, opts?: IpOptions): { stop(): Promise<void> } {
-  return spawnIpMonitor(["address", "link", "route", "rule"], (line) => {
-    const e = parseMonitorLine(line);
-    if (e !== null) onEvent(e);
-  }, opts);
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let current: { stop(): Promise<void> };
+  const start = (): void => {
+    current = spawnIpMonitor(["address", "link", "route", "rule"], (line) => {
+      const e = parseMonitorLine(line);
+      if (e !== null) onEvent(e);
+    }, {
+      ...opts,
+      onExit: () => {
+        if (stopped) return;
+        timer = setTimeout(() => {
+          start();
+          onEvent({ kind: "monitor-restarted" });
+        }, RESTART_DELAY_MS);
+      },
+    });
+  };
+  start();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await current.stop();
+    },
+  };
 }

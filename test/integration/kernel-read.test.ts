@@ -174,6 +174,18 @@ describe.skipIf(!isRoot)("kernel read and monitor in a namespace (needs root)", 
       console.log(`monitor: event ${(v4At - t0).toFixed(2)} ms (v4) and ${(v6At - t1).toFixed(2)} ms (v6) `
         + "after writing `addr add` to a resident batch");
       expect(v4At - t0).toBeLessThan(50);
+
+      // The monitor process dies: a new one is started, says so, and reports later changes.
+      const restarted = waitFor((e) => e.kind === "monitor-restarted");
+      execFileSync("pkill", ["-f", `^ip -n ${ns} monitor`]);
+      await restarted;
+      for (let i = 0; ; i++) {
+        const again = waitFor(address("address-added", `10.1.1.${80 + i}`)).catch(() => undefined);
+        await changer.run([["addr", "add", `10.1.1.${80 + i}/24`, "dev", "wan0"]]);
+        if ((await again) !== undefined) break;
+        // The new process may not have subscribed yet when the first address went in.
+        if (i === 5) throw new Error("no address event after the monitor was restarted");
+      }
     } finally {
       await changer.close();
       await watch.stop();
