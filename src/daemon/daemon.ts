@@ -9,6 +9,8 @@ import { connectNmBus, type NmBus } from "../nm/bus.js";
 import { watchNetworkManager, type NmWatch } from "../nm/watch.js";
 import { formatDiagnostic, type LoadResult } from "../policy/load.js";
 import { openKernelIo, reconcile, sweep } from "../reconcile.js";
+import type { KernelState } from "../model/types.js";
+import { patchKnown } from "./kernel-cache.js";
 import { serialLoop } from "./loop.js";
 import { conflictReporter, reportOperations } from "./report.js";
 
@@ -38,6 +40,9 @@ const RETRY_MAX_MS = 30_000;
 /** A reconcile still running at stop (e.g. waiting for a CLI apply's lock) is not waited for longer. */
 const STOP_WAIT_MS = 1_000;
 
+/** Reasons that the kernel cache follows (address and link events) start with this. */
+const KERNEL_REASON = "kernel event: ";
+
 /**
  * Address and link changes come from NetworkManager or an admin. Route and rule events also follow our own
  * writes: reacting to them would loop, so foreign route and rule drift waits for the resync.
@@ -46,9 +51,9 @@ export function kernelTrigger(event: KernelEvent): string | undefined {
   switch (event.kind) {
     case "address-added":
     case "address-removed":
-      return `kernel ${event.kind} ${event.address} ${event.ifname}`;
+      return `${KERNEL_REASON}${event.kind} ${event.address} ${event.ifname}`;
     case "link":
-      return `kernel link ${event.ifname} ${event.up ? "up" : "down"}`;
+      return `${KERNEL_REASON}link ${event.ifname} ${event.up ? "up" : "down"}`;
     case "monitor-restarted":
       return "kernel monitor restarted";
     default:
@@ -69,6 +74,10 @@ export function startDaemon(opts: DaemonOptions): Daemon {
   let retryTimer: NodeJS.Timeout | undefined;
   let resyncTimer: NodeJS.Timeout | undefined;
   let wakeConnect: (() => void) | undefined;
+  /** What the last reconcile read back, patched with address and link events since; undefined: read first. */
+  let known: KernelState | undefined;
+  /** Counts address and link events, so a read that may have missed one is not cached. */
+  let kernelEvents = 0;
 
   const scheduleRetry = () => {
     if (retryTimer !== undefined || stopping) return;
@@ -85,16 +94,27 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     const started = performance.now();
     const lock = await acquireLock(opts.runDir);
     const lockMs = Number((performance.now() - started).toFixed(2));
+    // Only the kernel's own address and link events may skip the first read: anything else (NetworkManager,
+    // resync, reload, a CLI apply that held the lock) may have changed what the cache cannot see.
+    const fast = known !== undefined && lockMs < 1 && reasons.every((r) => r.startsWith(KERNEL_REASON));
+    const eventsBefore = kernelEvents;
     let outcome;
     try {
-      // Taken under the lock: a wait for a CLI apply must not leave us planning from an older view.
-      outcome = await reconcile(watch.snapshot(), policy, io);
+      outcome = await reconcile(watch.snapshot(), policy, io, fast ? known : undefined);
     } finally {
       await lock.release();
     }
+    known = kernelEvents === eventsBefore ? outcome.final : undefined;
     const ms = Number((performance.now() - started).toFixed(2));
-    log.debug({ reasons, ms, lockMs, operations: outcome.plan.operations.length }, "reconciled");
+    log.debug({ reasons, ms, lockMs, fast, operations: outcome.plan.operations.length }, "reconciled");
     const unfinished = outcome.applied.failed.length > 0 || outcome.remaining.length > 0;
+    if (unfinished && fast) {
+      // The cache missed something (drift nobody announces): a full reconcile decides, without a warning.
+      known = undefined;
+      log.debug({ failed: outcome.applied.failed.length, remaining: outcome.remaining.length }, "planned from a stale view; reading again");
+      loop.request("recheck");
+      return;
+    }
     // The link changed again while we applied (a flap): the run already requested owns what is left over.
     if (unfinished && loop.pending()) {
       reportOperations(log.child({ component: "apply" }), { ...outcome, applied: { ...outcome.applied, failed: [] }, remaining: [] });
@@ -127,6 +147,7 @@ export function startDaemon(opts: DaemonOptions): Daemon {
       try {
         return await watchNetworkManager(opts.connectBus ?? (() => connectNmBus()), onNmChange, {
           onError: (error) => nmLog.warn({ error: error.message }, "NetworkManager watch"),
+          beforeRead: () => loop.idle(),
         });
       } catch (error) {
         nmLog.warn({ error: (error as Error).message, retryMs: delay }, "cannot reach NetworkManager on the bus");
@@ -140,6 +161,8 @@ export function startDaemon(opts: DaemonOptions): Daemon {
   };
 
   const kernel = watchKernel((event) => {
+    if (event.kind !== "route" && event.kind !== "rule") kernelEvents++;
+    known = known && patchKnown(known, event);
     const reason = kernelTrigger(event);
     if (reason !== undefined) loop.request(reason);
   });
