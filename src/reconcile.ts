@@ -37,8 +37,14 @@ export interface Assessment {
 }
 
 /** Reads the kernel and plans against it; changes nothing. */
-export async function assess(snapshot: NmSnapshot, policy: Policy, io: KernelIo): Promise<Assessment> {
-  const current = await readKernelState({ v4: io.batches.ipv4, v6: io.batches.ipv6 }, policy.marks);
+/** Plans against `current` when the caller knows it, else reads the kernel first. */
+export async function assess(
+  snapshot: NmSnapshot,
+  policy: Policy,
+  io: KernelIo,
+  known?: KernelState,
+): Promise<Assessment> {
+  const current = known ?? (await readKernelState({ v4: io.batches.ipv4, v6: io.batches.ipv6 }, policy.marks));
   const desired = desiredState(snapshot, current, policy);
   return { current, desired, plan: planChanges(desired, current, policy.marks) };
 }
@@ -47,15 +53,29 @@ export interface Outcome extends Assessment {
   applied: ApplyResult;
   /** What a re-read still finds to do after applying: empty when the kernel matches the policy. */
   remaining: Operation[];
+  /** The kernel as the last read saw it (after applying, when anything was applied). */
+  final: KernelState;
 }
 
-/** One level-triggered reconcile. A failed operation is reported, never thrown; the re-read decides. */
-export async function reconcile(snapshot: NmSnapshot, policy: Policy, io: KernelIo): Promise<Outcome> {
-  const before = await assess(snapshot, policy, io);
-  if (before.plan.operations.length === 0) return { ...before, applied: { applied: [], failed: [] }, remaining: [] };
+/**
+ * One level-triggered reconcile. A failed operation is reported, never thrown; the re-read decides.
+ * `known` skips the first read: the daemon passes the state its last reconcile read back, patched with the
+ * kernel's address events since, so an address costs a plan and one batch round trip before its endpoint
+ * is in. The re-read after applying is never skipped.
+ */
+export async function reconcile(
+  snapshot: NmSnapshot,
+  policy: Policy,
+  io: KernelIo,
+  known?: KernelState,
+): Promise<Outcome> {
+  const before = await assess(snapshot, policy, io, known);
+  if (before.plan.operations.length === 0) {
+    return { ...before, applied: { applied: [], failed: [] }, remaining: [], final: before.current };
+  }
   const applied = await applyPlan(before.plan, io);
   const after = await assess(snapshot, policy, io);
-  return { ...before, applied, remaining: after.plan.operations };
+  return { ...before, applied, remaining: after.plan.operations, final: after.current };
 }
 
 /** A desired state that wants nothing: planning against it sweeps every object we own and leaves limits alone. */

@@ -5,12 +5,12 @@
 //   link     `[Deleted ]5: lte0@if4: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 ...` (+ an indented link/ line)
 //   rule     `[Deleted ]5000:\tfrom 10.1.1.9 lookup 1002 proto 203`
 //   route    anything else (`10.8.0.0/16 via ...`, `local ...`, `Deleted default via ...`)
-import type { Family } from "../model/types.js";
+import type { Family, KernelAddress } from "../model/types.js";
 import { spawnIpMonitor, type IpOptions } from "./ip.js";
 import { isUp } from "./links.js";
 
 export type KernelEvent =
-  | { kind: "address-added" | "address-removed"; ifname: string; family: Family; address: string; prefix: number; flags: string[] }
+  | ({ kind: "address-added" | "address-removed" } & KernelAddress)
   | { kind: "link"; ifname: string; up: boolean }
   | { kind: "route" }
   | { kind: "rule" }
@@ -39,6 +39,7 @@ export function parseMonitorLine(line: string): KernelEvent | null {
       family,
       address: address!,
       prefix: Number(len ?? peerLen ?? (family === "ipv6" ? 128 : 32)),
+      scope: /\bscope (\S+)/.exec(rest!)?.[1] ?? "global",
       flags: addressFlags(rest!, family),
     };
   }

@@ -165,10 +165,10 @@ describe.skipIf(!isRoot)("kernel read and monitor in a namespace (needs root)", 
       await gone;
 
       expect(events.find(({ e }) => address("address-added", "10.1.1.77")(e))?.e).toEqual(
-        { kind: "address-added", ifname: "wan0", family: "ipv4", address: "10.1.1.77", prefix: 24, flags: ["secondary"] },
+        { kind: "address-added", ifname: "wan0", family: "ipv4", address: "10.1.1.77", prefix: 24, scope: "global", flags: ["secondary"] },
       );
       expect(events.find(({ e }) => address("address-removed", "fd00:1::77")(e))?.e).toEqual(
-        { kind: "address-removed", ifname: "wan0", family: "ipv6", address: "fd00:1::77", prefix: 64, flags: ["nodad"] },
+        { kind: "address-removed", ifname: "wan0", family: "ipv6", address: "fd00:1::77", prefix: 64, scope: "global", flags: ["nodad"] },
       );
       expect(events.some(({ e }) => e.kind === "route")).toBe(true);
       console.log(`monitor: event ${(v4At - t0).toFixed(2)} ms (v4) and ${(v6At - t1).toFixed(2)} ms (v6) `

@@ -9,27 +9,31 @@ describe("parseMonitorLine", () => {
   it.each([
     {
       line: "3: wan0    inet 10.1.1.7/24 scope global secondary wan0",
-      want: { kind: "address-added", ifname: "wan0", family: "ipv4", address: "10.1.1.7", prefix: 24, flags: ["secondary"] },
+      want: { kind: "address-added", ifname: "wan0", family: "ipv4", address: "10.1.1.7", prefix: 24, scope: "global", flags: ["secondary"] },
     },
     {
       line: "Deleted 3: wan0    inet6 fd00:1::7/64 scope global nodad ",
-      want: { kind: "address-removed", ifname: "wan0", family: "ipv6", address: "fd00:1::7", prefix: 64, flags: ["nodad"] },
+      want: { kind: "address-removed", ifname: "wan0", family: "ipv6", address: "fd00:1::7", prefix: 64, scope: "global", flags: ["nodad"] },
     },
     {
       line: "Deleted 3: wan0    inet6 fd00:5::ed65:653:dd62:b18a/64 scope global temporary dynamic ",
-      want: { kind: "address-removed", ifname: "wan0", family: "ipv6", address: "fd00:5::ed65:653:dd62:b18a", prefix: 64, flags: ["temporary", "dynamic"] },
+      want: { kind: "address-removed", ifname: "wan0", family: "ipv6", address: "fd00:5::ed65:653:dd62:b18a", prefix: 64, scope: "global", flags: ["temporary", "dynamic"] },
     },
     {
       line: "Deleted 5: lte0    inet6 fd00:2::2/64 scope global dadfailed tentative ",
-      want: { kind: "address-removed", ifname: "lte0", family: "ipv6", address: "fd00:2::2", prefix: 64, flags: ["dadfailed", "tentative"] },
+      want: { kind: "address-removed", ifname: "lte0", family: "ipv6", address: "fd00:2::2", prefix: 64, scope: "global", flags: ["dadfailed", "tentative"] },
     },
     {
       line: "2: eth0    inet 192.168.1.5/24 brd 192.168.1.255 scope global dynamic noprefixroute eth0:1",
-      want: { kind: "address-added", ifname: "eth0", family: "ipv4", address: "192.168.1.5", prefix: 24, flags: ["dynamic", "noprefixroute"] },
+      want: { kind: "address-added", ifname: "eth0", family: "ipv4", address: "192.168.1.5", prefix: 24, scope: "global", flags: ["dynamic", "noprefixroute"] },
     },
     {
       line: "8: tun0    inet 10.9.9.1 peer 10.9.9.2/32 scope global tun0",
-      want: { kind: "address-added", ifname: "tun0", family: "ipv4", address: "10.9.9.1", prefix: 32, flags: [] },
+      want: { kind: "address-added", ifname: "tun0", family: "ipv4", address: "10.9.9.1", prefix: 32, scope: "global", flags: [] },
+    },
+    {
+      line: "4: lo    inet6 ::1/128 scope host noprefixroute ",
+      want: { kind: "address-added", ifname: "lo", family: "ipv6", address: "::1", prefix: 128, scope: "host", flags: ["noprefixroute"] },
     },
     {
       line: "5: lte0@if4: <NO-CARRIER,BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state DOWN group default ",
@@ -67,10 +71,10 @@ describe("parseMonitorLine", () => {
     const all = events(fixture("monitor.txt"));
     const addresses = all.filter((e) => e.kind === "address-added" || e.kind === "address-removed");
     expect(addresses.slice(0, 4)).toEqual([
-      { kind: "address-added", ifname: "wan0", family: "ipv4", address: "10.1.1.7", prefix: 24, flags: ["secondary"] },
-      { kind: "address-added", ifname: "wan0", family: "ipv6", address: "fd00:1::7", prefix: 64, flags: ["nodad"] },
-      { kind: "address-removed", ifname: "wan0", family: "ipv4", address: "10.1.1.7", prefix: 24, flags: ["secondary"] },
-      { kind: "address-removed", ifname: "wan0", family: "ipv6", address: "fd00:1::7", prefix: 64, flags: ["nodad"] },
+      { kind: "address-added", ifname: "wan0", family: "ipv4", address: "10.1.1.7", prefix: 24, scope: "global", flags: ["secondary"] },
+      { kind: "address-added", ifname: "wan0", family: "ipv6", address: "fd00:1::7", prefix: 64, scope: "global", flags: ["nodad"] },
+      { kind: "address-removed", ifname: "wan0", family: "ipv4", address: "10.1.1.7", prefix: 24, scope: "global", flags: ["secondary"] },
+      { kind: "address-removed", ifname: "wan0", family: "ipv6", address: "fd00:1::7", prefix: 64, scope: "global", flags: ["nodad"] },
     ]);
     const links = all.filter((e) => e.kind === "link");
     expect(links.slice(0, 3)).toEqual([

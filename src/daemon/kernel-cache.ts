@@ -1,0 +1,32 @@
+// The kernel state the daemon's last reconcile read back, kept current with `ip monitor`'s address and link
+// events, so that a reconcile an address event started can plan at once instead of reading the kernel first.
+// It only ever stands in for that first read: every reconcile still re-reads after applying.
+import type { KernelEvent } from "../kernel/monitor.js";
+import type { KernelAddress, KernelState } from "../model/types.js";
+
+/** The state with the event applied, or undefined when the event says something the cache cannot follow. */
+export function patchKnown(known: KernelState, event: KernelEvent): KernelState | undefined {
+  switch (event.kind) {
+    case "address-added": {
+      const { kind: _, ...address } = event;
+      return { ...known, addresses: [...known.addresses.filter((a) => !sameAddress(a, address)), address] };
+    }
+    case "address-removed":
+      return { ...known, addresses: known.addresses.filter((a) => !sameAddress(a, event)) };
+    case "link": {
+      // A link the last read did not see is new: its index and flags are unknown here.
+      if (!known.links.some((l) => l.ifname === event.ifname)) return undefined;
+      return { ...known, links: known.links.map((l) => (l.ifname === event.ifname ? { ...l, up: event.up } : l)) };
+    }
+    case "route":
+    case "rule":
+      // Ours follow our own writes, which the re-read after applying saw; foreign ones wait for the resync.
+      return known;
+    case "monitor-restarted":
+      return undefined;
+  }
+}
+
+function sameAddress(a: KernelAddress, b: Pick<KernelAddress, "ifname" | "family" | "address">): boolean {
+  return a.ifname === b.ifname && a.family === b.family && a.address === b.address;
+}

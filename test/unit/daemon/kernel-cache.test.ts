@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { patchKnown } from "../../../src/daemon/kernel-cache.js";
+import type { KernelEvent } from "../../../src/kernel/monitor.js";
+import type { KernelAddress, KernelState } from "../../../src/model/types.js";
+
+const wan: KernelAddress = { ifname: "wan0", family: "ipv4", address: "10.1.1.2", prefix: 24, scope: "global", flags: [] };
+const known: KernelState = {
+  endpoints: [{ id: 100, address: "10.1.1.2", flags: ["subflow"], dev: "wan0" }],
+  limits: { subflows: 2, addAddrAccepted: 2 },
+  rules: [],
+  routes: [],
+  addresses: [wan],
+  links: [{ ifname: "wan0", ifindex: 2, up: true, pointToPoint: false }],
+  rpFilter: {},
+  mptcp: { enabled: true, pmType: 0 },
+};
+
+describe("patchKnown", () => {
+  it.each<{ name: string; event: KernelEvent; addresses?: KernelAddress[]; up?: boolean }>([
+    {
+      name: "an added address joins the list",
+      event: { kind: "address-added", ...wan, address: "10.1.1.3", flags: ["secondary"] },
+      addresses: [wan, { ...wan, address: "10.1.1.3", flags: ["secondary"] }],
+    },
+    {
+      name: "an address announced again replaces its entry (flags change, e.g. DAD done)",
+      event: { kind: "address-added", ...wan, flags: ["dynamic"] },
+      addresses: [{ ...wan, flags: ["dynamic"] }],
+    },
+    { name: "a removed address leaves", event: { kind: "address-removed", ...wan }, addresses: [] },
+    { name: "the same address on another device stays", event: { kind: "address-removed", ...wan, ifname: "lte0" }, addresses: [wan] },
+    { name: "carrier loss marks the link down", event: { kind: "link", ifname: "wan0", up: false }, up: false },
+  ])("$name", ({ event, addresses, up }) => {
+    const next = patchKnown(known, event);
+    expect(next?.addresses).toEqual(addresses ?? known.addresses);
+    expect(next?.links[0]?.up).toBe(up ?? true);
+    expect(next?.endpoints).toBe(known.endpoints);
+  });
+
+  it("leaves the cache as it is for route and rule events (our own writes; the re-read after applying saw them)", () => {
+    expect(patchKnown(known, { kind: "route" })).toBe(known);
+    expect(patchKnown(known, { kind: "rule" })).toBe(known);
+  });
+
+  it.each<{ name: string; event: KernelEvent }>([
+    { name: "a link the last read did not see", event: { kind: "link", ifname: "new0", up: true } },
+    { name: "a restarted monitor (events were lost)", event: { kind: "monitor-restarted" } },
+  ])("gives up on $name: the next reconcile reads first", ({ event }) => {
+    expect(patchKnown(known, event)).toBeUndefined();
+  });
+
+  it("never changes the state it was given", () => {
+    const copy = structuredClone(known);
+    patchKnown(known, { kind: "address-removed", ...wan });
+    patchKnown(known, { kind: "link", ifname: "wan0", up: false });
+    expect(known).toEqual(copy);
+  });
+});
