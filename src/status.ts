@@ -1,7 +1,7 @@
 // `status` as data: per device what NetworkManager says, which rule matched, what the kernel holds for it,
 // and whether that is what the policy wants; plus limits and warnings. Pure: built from one assessment.
 import type { Endpoint, KernelState, NmDevice, NmSnapshot, Operation, Policy } from "./model/types.js";
-import { deviceCounts } from "./desired/index.js";
+import { isInPlay } from "./desired/index.js";
 import { deviceStateName } from "./nm/nm-enums.js";
 import { matchDevice } from "./policy/match.js";
 import { ownsEndpoint, ownsMarked } from "./plan/ownership.js";
@@ -20,6 +20,8 @@ export interface DeviceStatus {
   addresses: string[];
   endpoints: Pick<Endpoint, "id" | "address" | "flags">[];
   table?: number;
+  /** The kernel reports the link without carrier (or down): it counts as gone whatever NetworkManager says. */
+  noCarrier?: true;
   /** No pending operation names this device. */
   inSync: boolean;
 }
@@ -47,7 +49,7 @@ export function buildStatus(snapshot: NmSnapshot, policy: Policy, a: Assessment)
 
 function deviceStatus(d: NmDevice, policy: Policy, current: KernelState, pending: readonly Operation[]): DeviceStatus {
   const rule = matchDevice(d, policy.rules);
-  const role: DeviceRole = !deviceCounts(d)
+  const role: DeviceRole = !isInPlay(d, current, policy)
     ? "inactive"
     : rule === undefined
       ? "unmatched"
@@ -70,6 +72,7 @@ function deviceStatus(d: NmDevice, policy: Policy, current: KernelState, pending
       .filter((e) => e.dev === d.interface || own.has(e.address))
       .map(({ id, address, flags }) => ({ id, address, flags })),
     ...(table !== undefined && { table }),
+    ...(current.links.find((l) => l.ifname === d.interface)?.up === false && { noCarrier: true as const }),
     inSync: !pending.some((op) => deviceOf(op) === d.interface),
   };
 }

@@ -1,4 +1,14 @@
-import type { DesiredState, KernelAddress, KernelState, NmConnection, NmDevice, NmSnapshot, Policy, RuleMatch } from "../model/types.js";
+import type {
+  DesiredState,
+  KernelAddress,
+  KernelLink,
+  KernelState,
+  NmConnection,
+  NmDevice,
+  NmSnapshot,
+  Policy,
+  RuleMatch,
+} from "../model/types.js";
 import { matchDevice } from "../policy/match.js";
 import { usableAddresses } from "./addresses.js";
 import { desiredEndpoints } from "./endpoints.js";
@@ -43,6 +53,17 @@ function comingUp(device: NmDevice, addresses: readonly KernelAddress[], policy:
   return false;
 }
 
+/**
+ * A link that lost its carrier (or was set down) carries nothing, but NetworkManager keeps it activated for
+ * its carrier timeout (about 6 s) before it drops the address. Its endpoints go at once: the kernel closes
+ * the subflows on it and the backup subflow takes the traffic now, instead of after the dead subflow's
+ * retransmissions time out (measured: 815 ms longest receive gap otherwise). A device the kernel does not
+ * list (yet) is judged by NetworkManager alone.
+ */
+function hasCarrier(device: NmDevice, links: readonly KernelLink[]): boolean {
+  return links.find((l) => l.ifname === device.interface)?.up !== false;
+}
+
 function dependsOnConnection(match: RuleMatch): boolean {
   return match.connection !== undefined || match.uuid !== undefined || match.ssid !== undefined || match.metered !== undefined;
 }
@@ -56,6 +77,11 @@ function nmMptcpProfile(connection: NmConnection | undefined): { nmMptcpProfile?
   return on ? { nmMptcpProfile: connection.id } : {};
 }
 
+/** Whether a device gets anything at all (before its rule is looked at): NetworkManager's view and the kernel's. */
+export function isInPlay(device: NmDevice, kernel: Pick<KernelState, "addresses" | "links">, policy: Policy): boolean {
+  return (deviceCounts(device) || comingUp(device, kernel.addresses, policy)) && hasCarrier(device, kernel.links);
+}
+
 /** What the kernel should hold for the devices the policy manages; pure. */
 export function desiredState(
   snapshot: NmSnapshot,
@@ -64,7 +90,7 @@ export function desiredState(
 ): DesiredState {
   const state: Omit<DesiredState, "limits"> = { devices: [], endpoints: [], routing: [], rpFilterLoose: [] };
   const devices = snapshot.devices
-    .filter((d) => deviceCounts(d) || comingUp(d, kernel.addresses, policy))
+    .filter((d) => isInPlay(d, kernel, policy))
     .sort((a, b) => a.interface.localeCompare(b.interface));
   for (const device of devices) {
     const rule = matchDevice(device, policy.rules);

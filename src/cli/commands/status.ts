@@ -23,8 +23,8 @@ function renderStatus(r: StatusReport): string {
   for (const d of r.devices) {
     const sync = d.role === "managed" || !d.inSync ? (d.inSync ? "in sync" : "DRIFTED") : "";
     lines.push(
-      `${d.interface}  ${d.type}  ${d.state}  ${d.connection ? `"${d.connection}"` : "-"}  ` +
-        `${d.role}${d.rule ? ` by rule "${d.rule}"` : ""}${d.metered === "yes" || d.metered === "guess-yes" ? "  metered" : ""}` +
+      `${d.interface}  ${d.type}  ${d.state}${d.noCarrier ? " (no carrier)" : ""}  ${d.connection ? `"${d.connection}"` : "-"}  ` +
+        `${d.role}${d.rule && (d.role === "managed" || d.role === "ignored") ? ` by rule "${d.rule}"` : ""}${d.metered === "yes" || d.metered === "guess-yes" ? "  metered" : ""}` +
         (sync ? `  ${sync}` : ""),
     );
     if (d.addresses.length > 0) lines.push(`    addresses: ${d.addresses.join(" ")}`);

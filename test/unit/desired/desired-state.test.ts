@@ -45,6 +45,16 @@ describe("desiredState: which devices count", () => {
     expect(got.routing.map((r) => r.device)).toEqual(counts ? ["eth0"] : []);
   });
 
+  it.each([
+    { name: "carrier lost", up: false, counts: false },
+    { name: "carrier present", up: true, counts: true },
+  ])("an activated device with its link's $name → $counts", ({ up, counts }) => {
+    const k = { ...kernel("eth0"), links: [{ ifname: "eth0", ifindex: 2, up, pointToPoint: false }] };
+    const got = desiredState({ devices: [nmDevice("eth0")] }, k, policy([manage]));
+    expect(got.endpoints.map((e) => e.address)).toEqual(counts ? ["10.0.0.2"] : []);
+    expect(got.routing.map((r) => r.device)).toEqual(counts ? ["eth0"] : []);
+  });
+
   it("a disconnected or activating device without kernel address does not count", () => {
     for (const state of [30, 40, 60]) {
       expect(desiredState({ devices: [nmDevice("eth0", { state })] }, kernel(), policy([manage])).devices).toEqual([]);
