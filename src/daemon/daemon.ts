@@ -44,8 +44,9 @@ const STOP_WAIT_MS = 1_000;
 const KERNEL_REASON = "kernel event: ";
 
 /**
- * Address and link changes come from NetworkManager or an admin. Route and rule events also follow our own
- * writes: reacting to them would loop, so foreign route and rule drift waits for the resync.
+ * Address and link changes come from NetworkManager or an admin, and so do the main table's default routes
+ * (a link's gateway, often known there before NetworkManager's D-Bus view of the link is read). Other route
+ * and rule events also follow our own writes: reacting to them would loop, so their drift waits for the resync.
  */
 export function kernelTrigger(event: KernelEvent): string | undefined {
   switch (event.kind) {
@@ -54,6 +55,8 @@ export function kernelTrigger(event: KernelEvent): string | undefined {
       return `${KERNEL_REASON}${event.kind} ${event.address} ${event.ifname}`;
     case "link":
       return `${KERNEL_REASON}link ${event.ifname} ${event.up ? "up" : "down"}`;
+    case "main-default":
+      return `${KERNEL_REASON}main default route via ${event.gateway} dev ${event.dev} ${event.added ? "added" : "removed"}`;
     case "monitor-restarted":
       return "kernel monitor restarted";
     default:
@@ -76,8 +79,11 @@ export function startDaemon(opts: DaemonOptions): Daemon {
   let wakeConnect: (() => void) | undefined;
   /** What the last reconcile read back, patched with address and link events since; undefined: read first. */
   let known: KernelState | undefined;
-  /** Counts address and link events, so a read that may have missed one is not cached. */
-  let kernelEvents = 0;
+  /**
+   * Kernel events since the current reconcile started: its final read may have come before them, so they are
+   * applied again on top of it (each patch is idempotent: an address or route added twice is there once).
+   */
+  let eventsDuringRun: KernelEvent[] = [];
 
   const scheduleRetry = () => {
     if (retryTimer !== undefined || stopping) return;
@@ -97,14 +103,14 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     // Only the kernel's own address and link events may skip the first read: anything else (NetworkManager,
     // resync, reload, a CLI apply that held the lock) may have changed what the cache cannot see.
     const fast = known !== undefined && lockMs < 1 && reasons.every((r) => r.startsWith(KERNEL_REASON));
-    const eventsBefore = kernelEvents;
+    eventsDuringRun = [];
     let outcome;
     try {
       outcome = await reconcile(watch.snapshot(), policy, io, fast ? known : undefined);
     } finally {
       await lock.release();
     }
-    known = kernelEvents === eventsBefore ? outcome.final : undefined;
+    known = eventsDuringRun.reduce<KernelState | undefined>((k, e) => k && patchKnown(k, e), outcome.final);
     const ms = Number((performance.now() - started).toFixed(2));
     log.debug({ reasons, ms, lockMs, fast, operations: outcome.plan.operations.length }, "reconciled");
     const unfinished = outcome.applied.failed.length > 0 || outcome.remaining.length > 0;
@@ -161,7 +167,7 @@ export function startDaemon(opts: DaemonOptions): Daemon {
   };
 
   const kernel = watchKernel((event) => {
-    if (event.kind !== "route" && event.kind !== "rule") kernelEvents++;
+    eventsDuringRun.push(event);
     known = known && patchKnown(known, event);
     const reason = kernelTrigger(event);
     if (reason !== undefined) loop.request(reason);

@@ -18,6 +18,13 @@ export function patchKnown(known: KernelState, event: KernelEvent): KernelState 
       if (!known.links.some((l) => l.ifname === event.ifname)) return undefined;
       return { ...known, links: known.links.map((l) => (l.ifname === event.ifname ? { ...l, up: event.up } : l)) };
     }
+    case "main-default": {
+      const others = (known.mainDefaults ?? []).filter(
+        (d) => !(d.family === event.family && d.dev === event.dev && d.gateway === event.gateway),
+      );
+      const route = { family: event.family, dev: event.dev, gateway: event.gateway };
+      return { ...known, mainDefaults: event.added ? [...others, route] : others };
+    }
     case "route":
     case "rule":
       // Ours follow our own writes, which the re-read after applying saw; foreign ones wait for the resync.

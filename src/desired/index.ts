@@ -85,7 +85,7 @@ export function isInPlay(device: NmDevice, kernel: Pick<KernelState, "addresses"
 /** What the kernel should hold for the devices the policy manages; pure. */
 export function desiredState(
   snapshot: NmSnapshot,
-  kernel: Pick<KernelState, "addresses" | "links">,
+  kernel: Pick<KernelState, "addresses" | "links" | "mainDefaults">,
   policy: Policy,
 ): DesiredState {
   const state: Omit<DesiredState, "limits"> = { devices: [], endpoints: [], routing: [], rpFilterLoose: [] };
@@ -104,7 +104,9 @@ export function desiredState(
     const endpoints = action.endpoint ? desiredEndpoints(addresses, action.endpoint, reason) : [];
     const link = kernel.links.find((l) => l.ifname === ifname);
     const routing =
-      action.routing === false ? undefined : desiredRouting(device, addresses, link, action.routing.table, reason);
+      action.routing === false
+        ? undefined
+        : desiredRouting(device, addresses, link, action.routing.table, reason, kernel.mainDefaults);
     state.endpoints.push(...endpoints);
     if (routing) state.routing.push(routing);
     if (policy.rpFilter === "loose" && (routing || endpoints.length > 0)) state.rpFilterLoose.push(ifname);

@@ -5,6 +5,7 @@ import type {
   Family,
   KernelAddress,
   KernelLink,
+  KernelState,
   NmDevice,
   Reason,
 } from "../model/types.js";
@@ -36,13 +37,18 @@ export function desiredRouting(
   link: KernelLink | undefined,
   table: number | "auto",
   reason: Reason,
+  mainDefaults: NonNullable<KernelState["mainDefaults"]> = [],
 ): DesiredRouting | undefined {
   if (addresses.length === 0) return undefined;
   const pointToPoint = link?.pointToPoint === true || POINT_TO_POINT_KINDS.includes(device.type);
   const routes: DesiredRoute[] = [];
   for (const family of ["ipv4", "ipv6"] as const) {
     if (!addresses.some((a) => a.family === family)) continue;
-    const gateway = (family === "ipv4" ? device.ip4 : device.ip6).gateway;
+    // NetworkManager's word first; the main table's default route through this link is the same gateway,
+    // seen in the kernel before NetworkManager's D-Bus view of a link that just came up is read.
+    const gateway =
+      (family === "ipv4" ? device.ip4 : device.ip6).gateway ??
+      mainDefaults.find((d) => d.family === family && d.dev === device.interface)?.gateway;
     if (gateway) routes.push({ family, dst: "default", gateway });
     else if (pointToPoint) routes.push({ family, dst: "default", ...onLink(family) });
   }

@@ -12,6 +12,8 @@ import { isUp } from "./links.js";
 export type KernelEvent =
   | ({ kind: "address-added" | "address-removed" } & KernelAddress)
   | { kind: "link"; ifname: string; up: boolean }
+  /** A default route of the main table (NetworkManager's) came or went: a gateway for that link. */
+  | { kind: "main-default"; added: boolean; family: Family; dev: string; gateway: string }
   | { kind: "route" }
   | { kind: "rule" }
   /** The monitor process died and was started again: events in between were lost. */
@@ -21,6 +23,8 @@ const DELETED = "Deleted ";
 const ADDRESS = /^\d+: (\S+)\s+(inet6?) ([0-9a-f.:]+)(?:\/(\d+))?(?: peer [0-9a-f.:]+\/(\d+))? (.*)$/i;
 const LINK = /^\d+: ([^:@\s]+)(?:@\S*)?: <([^>]*)>/;
 const RULE = /^\d+:\t/;
+/** Routes in another table name it (`table 1000`); the main table's do not. */
+const MAIN_DEFAULT = /^default via ([0-9a-f.:]+) dev (\S+)(?!.* table )/i;
 const SCOPE_WORDS = new Set(["scope", "global", "link", "host", "site", "nowhere"]);
 const LIFETIME_WORDS = /^(valid_lft|preferred_lft|brd|metric|proto|forever|\d+sec)$/;
 
@@ -48,6 +52,11 @@ export function parseMonitorLine(line: string): KernelEvent | null {
     return { kind: "link", ifname: link[1]!, up: !deleted && isUp(link[2]!.split(",")) };
   }
   if (RULE.test(body)) return { kind: "rule" };
+  const route = MAIN_DEFAULT.exec(body);
+  if (route !== null) {
+    const gateway = route[1]!;
+    return { kind: "main-default", added: !deleted, family: gateway.includes(":") ? "ipv6" : "ipv4", dev: route[2]!, gateway };
+  }
   return { kind: "route" };
 }
 

@@ -40,19 +40,23 @@ export async function readKernelState(
       ["route", "show", "table", "all", "proto", proto],
       ["addr", "show"],
       ["link", "show"],
+      ["route", "show", "table", "main", "default"],
     ]),
     batches.v6.run([
       ["rule", "show"],
       ["route", "show", "table", "all", "proto", proto],
       ["addr", "show"],
+      ["route", "show", "table", "main", "default"],
     ]),
     readRpFilter(opts.sysctl),
     readMptcpSysctls(opts.sysctl),
   ]);
-  const out4 = outputsOrThrow(v4, ["mptcp endpoint show", "mptcp limits show", "rule show", "route show", "addr show", "link show"]);
-  const out6 = outputsOrThrow(v6, ["ip -6 rule show", "ip -6 route show", "ip -6 addr show"]);
-  const [endpoints, limits, rules4, routes4, addresses, links] = out4;
-  const [rules6, routes6, addresses6] = out6;
+  const out4 = outputsOrThrow(v4, [
+    "mptcp endpoint show", "mptcp limits show", "rule show", "route show", "addr show", "link show", "route show default",
+  ]);
+  const out6 = outputsOrThrow(v6, ["ip -6 rule show", "ip -6 route show", "ip -6 addr show", "ip -6 route show default"]);
+  const [endpoints, limits, rules4, routes4, addresses, links, defaults4] = out4;
+  const [rules6, routes6, addresses6, defaults6] = out6;
   return {
     endpoints: parseEndpoints(endpoints!),
     limits: parseLimits(limits!),
@@ -63,6 +67,10 @@ export async function readKernelState(
     ],
     addresses: [...parseAddresses(addresses!), ...parseAddresses(addresses6!)],
     links: parseLinks(links!),
+    mainDefaults: [
+      ...parseRoutes(defaults4!, { family: "ipv4", names }),
+      ...parseRoutes(defaults6!, { family: "ipv6", names }),
+    ].flatMap((r) => (r.gateway === undefined ? [] : [{ family: r.family, dev: r.dev, gateway: r.gateway }])),
     rpFilter,
     mptcp,
   };

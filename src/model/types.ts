@@ -182,6 +182,11 @@ export interface KernelState {
   routes: RouteEntry[];
   addresses: KernelAddress[];
   links: KernelLink[];
+  /**
+   * Default routes of the main table (NetworkManager's, for links that have the default route): a gateway
+   * the kernel shows before NetworkManager's D-Bus configuration of the link has been read.
+   */
+  mainDefaults?: { family: Family; dev: string; gateway: string }[];
   /** rp_filter per interface name, plus "all". */
   rpFilter: Record<string, number>;
   mptcp: { enabled: boolean | null; pmType: number | null };

@@ -44,6 +44,9 @@ describe.skipIf(!isRoot)("kernel read and monitor in a namespace (needs root)", 
     ip("route", "add", "10.1.1.0/24", "dev", "wan0", "scope", "link", "src", "10.1.1.2", "table", "1000", "proto", "203");
     ip("route", "add", "192.0.2.0/24", "via", "10.1.1.1", "dev", "wan0", "table", "1000", "proto", "static");
     ip("-6", "route", "add", "default", "via", "fe80::1", "dev", "wan0", "table", "1000", "proto", "203");
+    // NetworkManager's default routes in the main table: not ours, but they name each link's gateway.
+    ip("route", "add", "default", "via", "10.1.1.1", "dev", "wan0", "proto", "static", "metric", "100");
+    ip("-6", "route", "add", "default", "via", "fe80::1", "dev", "lte0", "proto", "static", "metric", "101");
     v4 = openIpBatch({ netns: ns, family: "inet", json: true });
     v6 = openIpBatch({ netns: ns, family: "inet6", json: true });
   });
@@ -89,6 +92,10 @@ describe.skipIf(!isRoot)("kernel read and monitor in a namespace (needs root)", 
       { ifname: "lte0", up: true },
       { ifname: "off0p", up: false },
       { ifname: "off0", up: false },
+    ]);
+    expect(state.mainDefaults).toEqual([
+      { family: "ipv4", dev: "wan0", gateway: "10.1.1.1" },
+      { family: "ipv6", dev: "lte0", gateway: "fe80::1" },
     ]);
     // Read from this process's /proc/sys (the test runs outside the namespace): only their presence is checked here.
     expect(state.mptcp).toEqual({ enabled: true, pmType: 0 });

@@ -37,6 +37,14 @@ describe("patchKnown", () => {
     expect(next?.endpoints).toBe(known.endpoints);
   });
 
+  it("follows the main table's default routes (a link's gateway)", () => {
+    const route = { family: "ipv4" as const, dev: "wan0", gateway: "10.1.1.1" };
+    const added = patchKnown(known, { kind: "main-default", added: true, ...route });
+    expect(added?.mainDefaults).toEqual([route]);
+    expect(patchKnown(added!, { kind: "main-default", added: true, ...route })?.mainDefaults).toEqual([route]);
+    expect(patchKnown(added!, { kind: "main-default", added: false, ...route })?.mainDefaults).toEqual([]);
+  });
+
   it("leaves the cache as it is for route and rule events (our own writes; the re-read after applying saw them)", () => {
     expect(patchKnown(known, { kind: "route" })).toBe(known);
     expect(patchKnown(known, { kind: "rule" })).toBe(known);

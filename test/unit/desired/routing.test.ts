@@ -87,3 +87,28 @@ describe("desiredRouting: table and absence", () => {
     expect(desiredRouting(device("ethernet", "10.1.1.1"), [], undefined, "auto", reason)).toBeUndefined();
   });
 });
+
+describe("desiredRouting: the main table's default route as a gateway", () => {
+  const mainDefaults = [
+    { family: "ipv4" as const, dev: "x0", gateway: "10.1.1.254" },
+    { family: "ipv4" as const, dev: "other0", gateway: "10.9.9.1" },
+    { family: "ipv6" as const, dev: "x0", gateway: "fe80::1" },
+  ];
+  const defaults = (dev: NmDevice) =>
+    desiredRouting(dev, [addr("10.1.1.2", 24), addr("2001:db8::2", 64)], link(false), "auto", reason, mainDefaults)
+      ?.routes.filter((r) => r.dst === "default");
+
+  it("stands in while NetworkManager has not said (yet), for this device's own routes only", () => {
+    expect(defaults(device("ethernet"))).toEqual([
+      { family: "ipv4", dst: "default", gateway: "10.1.1.254" },
+      { family: "ipv6", dst: "default", gateway: "fe80::1" },
+    ]);
+  });
+
+  it("gives way to NetworkManager's gateway", () => {
+    expect(defaults(device("ethernet", "10.1.1.1", "fe80::2"))).toEqual([
+      { family: "ipv4", dst: "default", gateway: "10.1.1.1" },
+      { family: "ipv6", dst: "default", gateway: "fe80::2" },
+    ]);
+  });
+});

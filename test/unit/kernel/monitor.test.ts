@@ -54,6 +54,19 @@ describe("parseMonitorLine", () => {
     { line: "5000:\tfrom 10.1.1.9 lookup 1002 proto 203", want: { kind: "rule" } },
     { line: "Deleted 5000:\tfrom 10.1.1.9 lookup 1002 proto 203", want: { kind: "rule" } },
     { line: "10.8.0.0/16 via 10.1.1.1 dev wan0 table 1002 proto 203 ", want: { kind: "route" } },
+    {
+      line: "default via 10.5.0.1 dev va proto static metric 100 ",
+      want: { kind: "main-default", added: true, family: "ipv4", dev: "va", gateway: "10.5.0.1" },
+    },
+    {
+      line: "Deleted default via 10.5.0.1 dev va proto static metric 100 ",
+      want: { kind: "main-default", added: false, family: "ipv4", dev: "va", gateway: "10.5.0.1" },
+    },
+    {
+      line: "default via fd00::1 dev va proto static metric 100 pref medium",
+      want: { kind: "main-default", added: true, family: "ipv6", dev: "va", gateway: "fd00::1" },
+    },
+    { line: "default via 10.5.0.1 dev va table 1000 proto 203 ", want: { kind: "route" } },
     { line: "Deleted default via fe80::1 dev wan0 table 1000 proto 203 metric 1024 linkdown pref medium", want: { kind: "route" } },
     { line: "local 10.1.1.7 dev wan0 table local proto kernel scope host src 10.1.1.2 ", want: { kind: "route" } },
   ])("$line", ({ line, want }) => {
