@@ -1,7 +1,6 @@
 // The only module that starts `ip`: one-shot runs (execa), resident `ip -force -batch -` processes and
 // `ip monitor` (node:child_process, because they live as long as the daemon).
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { execa } from "execa";
 
 export interface IpOptions {
   /** Runs `ip -n NETNS ...`: tests and benchmarks work on a namespace from outside it. */
@@ -61,6 +60,8 @@ export async function ipOnce(
   opts?: IpOptions,
 ): Promise<{ stdout: string; stderr: string; exitCode: number }> {
   started++;
+  // Loaded on first use: execa is 145 ms of module loading, and the resident processes do not need it.
+  const { execa } = await import("execa");
   const r = await execa("ip", [...globalArgs(opts), ...args], { reject: false, stripFinalNewline: false });
   return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode ?? -1 };
 }

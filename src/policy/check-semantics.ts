@@ -3,9 +3,8 @@
 import picomatch from "picomatch";
 import type { DocPath, Problem } from "./diagnostic.js";
 import { RESERVED_PROTOCOLS, RESERVED_TABLES } from "./reserved.js";
-import { RuleSchema } from "./schema.js";
+import { RULE_KEYS } from "./schema-file.js";
 
-const RULE_KEYS = Object.keys(RuleSchema.properties);
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);

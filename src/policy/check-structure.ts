@@ -1,10 +1,16 @@
 // Structural checks: ajv against the schema, with its errors turned into messages a person can act on.
-import { Ajv, type ErrorObject } from "ajv";
-import { PolicyFileSchema } from "./schema.js";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { POLICY_SCHEMA } from "./schema-file.js";
 import { closest } from "./suggest.js";
 import type { DocPath, Problem } from "./diagnostic.js";
 
-const validate = new Ajv({ allErrors: true, verbose: true, strict: true }).compile(PolicyFileSchema);
+// Compiled on first use: the embedded default is not checked at run time (tests check it), so a machine
+// without policy files never pays for the compile.
+let validator: ValidateFunction | undefined;
+const validate = (doc: unknown): boolean => {
+  validator ??= new Ajv({ allErrors: true, verbose: true, strict: true }).compile(POLICY_SCHEMA);
+  return validator(doc) as boolean;
+};
 
 interface SchemaNode {
   type?: string;
@@ -26,7 +32,7 @@ export function checkStructure(doc: unknown): Problem[] {
     return [{ path: [], message: "the file is empty; a policy needs at least `version: 1`" }];
   }
   if (validate(doc)) return [];
-  return explainErrors(validate.errors ?? []);
+  return explainErrors(validator?.errors ?? []);
 }
 
 function explainErrors(errors: ErrorObject[]): Problem[] {

@@ -7,7 +7,7 @@ import { DEFAULT_POLICY_YAML, EMBEDDED_DEFAULT_NAME } from "./default-policy.js"
 import type { Diagnostic } from "./diagnostic.js";
 import { findPolicyFiles } from "./files.js";
 import { assemblePolicy } from "./normalise.js";
-import { parsePolicyFragment, type FragmentResult } from "./parse.js";
+import { parsePolicyFragment, parseTrustedFragment, type FragmentResult } from "./parse.js";
 import { checkChain, checkExplicitFile } from "./permissions.js";
 
 export { formatDiagnostic, type Diagnostic } from "./diagnostic.js";
@@ -42,7 +42,10 @@ export async function loadPolicy(opts: LoadOptions): Promise<LoadResult> {
   for (const file of files.found) unsafe.push(...(await checkChain(root, file, checked)));
   if (unsafe.length > 0) return { ok: false, diagnostics: unsafe };
 
-  const main = files.main.kind === "file" ? await readFragment(files.main.path) : parsePolicyFragment(DEFAULT_POLICY_YAML, EMBEDDED_DEFAULT_NAME);
+  const main: FragmentResult =
+    files.main.kind === "file"
+      ? await readFragment(files.main.path)
+      : { ok: true, fragment: parseTrustedFragment(DEFAULT_POLICY_YAML, EMBEDDED_DEFAULT_NAME) };
   const dropIns = await Promise.all(files.dropIns.map(readFragment));
   if (!main.ok || dropIns.some((r) => !r.ok)) {
     return { ok: false, diagnostics: [main, ...dropIns].flatMap((r) => (r.ok ? [] : r.diagnostics)) };

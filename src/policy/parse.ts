@@ -20,9 +20,21 @@ export function parsePolicyFragment(text: string, file: string): FragmentResult 
       .sort((a, b) => a.line - b.line || a.col - b.col);
     return { ok: false, diagnostics };
   }
-  const raw = value as RawPolicyFile;
-  const ruleLines = (raw.rules ?? []).map((_, i) => position(["rules", i]).line);
-  return { ok: true, fragment: toFragment(raw, file, ruleLines) };
+  return { ok: true, fragment: fragmentOf(value as RawPolicyFile, file, position) };
+}
+
+/**
+ * The embedded default, without the checks: it is compiled into the program and the shipped-policy test
+ * checks it, so a machine without policy files does not compile the validator at every start.
+ */
+export function parseTrustedFragment(text: string, file: string): PolicyFragment {
+  const parsed = parseSource(text, file);
+  if (!parsed.ok) throw new Error(`${file} does not parse: ${parsed.diagnostics[0]?.message ?? "?"}`);
+  return fragmentOf(parsed.source.value as RawPolicyFile, file, parsed.source.position);
+}
+
+function fragmentOf(raw: RawPolicyFile, file: string, position: (path: DocPath) => { line: number }): PolicyFragment {
+  return toFragment(raw, file, (raw.rules ?? []).map((_, i) => position(["rules", i]).line));
 }
 
 /** A single file as a whole policy (defaults filled in), as `--policy FILE` and `validate FILE` read it. */
