@@ -64,8 +64,19 @@ class FakeNm implements NmBus {
   onSignal(listener: (s: BusSignal) => void) {
     this.listeners.push(listener);
   }
-  onLost() {}
-  close() {}
+  private lostListeners: ((e: Error) => void)[] = [];
+  onLost(listener: (e: Error) => void) {
+    this.lostListeners.push(listener);
+  }
+  closed = false;
+  close() {
+    this.closed = true;
+  }
+
+  /** The connection to the bus breaks (dbus-daemon restarted, socket closed). */
+  lose(): void {
+    for (const listener of this.lostListeners) listener(new Error("connection lost"));
+  }
 
   emit(signal: Omit<BusSignal, "sender"> & { sender?: string }): void {
     for (const listener of this.listeners) listener({ sender: this.owner ?? "", ...signal });
@@ -168,5 +179,36 @@ describe("watchNetworkManager with a fake bus", () => {
     nm.stateChanged(lte.path, 100); // sender is the new owner now
     await settle();
     expect(stateOf(watch, "lte0")).toBe(100);
+  });
+
+  it("reconnects with backoff after losing the bus, keeping the last snapshot meanwhile", async () => {
+    const first = new FakeNm();
+    const second = new FakeNm();
+    const lte = fixture("veth-metered-never-default.json");
+    first.addDevice(lte);
+    second.addDevice(lte);
+    second.props(lte.path, DEVICE_IFACE).State = 30;
+    const attempts: number[] = [];
+    let failures = 2;
+    const connect = async () => {
+      attempts.push(performance.now());
+      if (attempts.length === 1) return first;
+      if (failures-- > 0) throw new Error("bus not there yet");
+      return second;
+    };
+    const changes: string[] = [];
+    const errors: string[] = [];
+    const watch = await watchNetworkManager(connect, (c) => changes.push(c), {
+      backoffMs: 10, maxBackoffMs: 40, onError: (e) => errors.push(e.message),
+    });
+    first.lose();
+    expect(stateOf(watch, "lte0")).toBe(100); // nothing is dropped while the bus is away
+    for (let i = 0; i < 100 && changes.length === 0; i++) await settle(20);
+    expect(attempts).toHaveLength(4); // first, two refused, the one that worked
+    expect(errors).toEqual(["connection lost", "bus not there yet", "bus not there yet"]);
+    expect(changes).toEqual(["all"]);
+    expect(stateOf(watch, "lte0")).toBe(30); // read again from the new connection
+    await watch.close();
+    expect(second.closed).toBe(true);
   });
 });
