@@ -115,16 +115,15 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     log.debug({ reasons, ms, lockMs, fast, operations: outcome.plan.operations.length }, "reconciled");
     const unfinished = outcome.applied.failed.length > 0 || outcome.remaining.length > 0;
     if (unfinished && fast) {
-      // The cache missed something (drift nobody announces): a full reconcile decides, without a warning.
+      // Planned from the cache, which can miss drift nobody announces: a full reconcile decides.
       known = undefined;
-      log.debug({ failed: outcome.applied.failed.length, remaining: outcome.remaining.length }, "planned from a stale view; reading again");
       loop.request("recheck");
-      return;
     }
-    // The link changed again while we applied (a flap): the run already requested owns what is left over.
+    // A fast run that missed, or a link that changed again while we applied (a flap): the run requested next
+    // owns what is left over, so it is no warning yet.
     if (unfinished && loop.pending()) {
       reportOperations(log.child({ component: "apply" }), { ...outcome, applied: { ...outcome.applied, failed: [] }, remaining: [] });
-      log.debug({ failed: outcome.applied.failed.length, remaining: outcome.remaining.length }, "changed during the reconcile; running again");
+      log.debug({ failed: outcome.applied.failed.length, remaining: outcome.remaining.length }, "running again");
     } else {
       reportOperations(log.child({ component: "apply" }), outcome);
       if (unfinished) scheduleRetry();
