@@ -1,4 +1,4 @@
-// One line of the doctor's checklist. Ids are stable (scripts match on them); docs/troubleshooting.md lists them.
+// One line of the doctor's checklist. Ids are stable (scripts match on them); the README's troubleshooting section lists them.
 
 export type Status = "ok" | "warn" | "fail";
 

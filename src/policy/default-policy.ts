@@ -1,5 +1,5 @@
 // The policy compiled into the program, used when no policy file exists.
-// policies/default.yaml is generated from this text (npx tsx scripts/gen-policy-files.ts).
+// policies/default.yaml is generated from this text (npm run gen:policies).
 
 /** How the embedded default shows up as a source in diagnostics and `validate` output. */
 export const EMBEDDED_DEFAULT_NAME = "<embedded default>";

@@ -1,9 +1,9 @@
 // Files in policies/ derived from the code, so editors and packagers see exactly what the program enforces.
-// Written by scripts/gen-policy-files.ts; a unit test fails when the committed copies are stale.
+// Written by policies/generate.ts (npm run gen:policies); a unit test fails when the committed copies are stale.
 import { DEFAULT_POLICY_YAML } from "./default-policy.js";
 import { policyJsonSchema } from "./schema.js";
 
-export const REGENERATE_COMMAND = "npx tsx scripts/gen-policy-files.ts";
+export const REGENERATE_COMMAND = "npm run gen:policies";
 
 /** Path relative to the repository root → content. */
 export function generatedPolicyFiles(): Record<string, string> {

@@ -19,7 +19,7 @@ interface DemoRun {
   interrupt(): void;
 }
 
-/** The demo as scripts/demo.sh runs it, in its own process group. */
+/** The demo as `npm run demo` runs it, in its own process group. */
 function startDemo(): DemoRun {
   const child = spawn(process.execPath, ["--import", "tsx", "test/rig/demo.ts"], {
     cwd: REPO,

@@ -1,6 +1,8 @@
 // `npm run demo`: what mptcp-policy does, on one machine, with a real NetworkManager and real MPTCP
 // traffic in two network namespaces. Nothing of the machine's own networking is touched, and everything
 // the demo makes is removed at the end, on Ctrl-C and on failure (the rig's exit and signal handlers).
+// Run it with `node --import tsx` (as `npm run demo` does), not the tsx CLI: on Ctrl-C the CLI SIGKILLs its
+// child 60 ms after relaying the signal, in the middle of the rig's synchronous teardown.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,6 +15,10 @@ import { elapsed, indent, say, shell, showCommand, step } from "./demo/narrate.j
 const CLI = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
 
 async function main(): Promise<void> {
+  if (process.getuid?.() !== 0) {
+    process.stderr.write("demo: run as root (it creates network namespaces and runs NetworkManager in one)\n");
+    process.exit(1);
+  }
   announceInterrupts();
   step(1, "Start the rig: a real NetworkManager with two links",
     "Two network namespaces: the host (NetworkManager, mptcp-policy) and the peer (gateways, traffic sink), " +
