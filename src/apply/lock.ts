@@ -10,7 +10,11 @@ import { randomBytes } from "node:crypto";
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-export const DEFAULT_RUN_DIR = "/run/mptcp-policy";
+/**
+ * Where the apply lock and the daemon's pid file live. MPTCP_POLICY_RUN_DIR moves both, for every command and
+ * for the dispatcher script alike (a second instance in a test rig, a packaging with another runtime dir).
+ */
+export const DEFAULT_RUN_DIR = process.env.MPTCP_POLICY_RUN_DIR ?? "/run/mptcp-policy";
 const LOCK_FILE = "apply.lock";
 /** Serialises stale-lock takeovers, so that two takers cannot both remove and recreate the lock. */
 const TAKEOVER_FILE = "apply.lock.takeover";

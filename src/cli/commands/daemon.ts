@@ -28,8 +28,7 @@ export function registerDaemon(program: Command): void {
       const daemon = startDaemon({
         policy,
         loadPolicy: () => loadPolicy({ policyFile: opts.policy, root: opts.root }),
-        // The dispatcher script reads the same variable to find the pid file.
-        runDir: process.env.MPTCP_POLICY_RUN_DIR ?? DEFAULT_RUN_DIR,
+        runDir: DEFAULT_RUN_DIR,
         resyncMs: opts.resyncInterval * 1000,
         flushOnExit: opts.flushOnExit ?? false,
         log,
