@@ -65,17 +65,11 @@ export function commute(a: Operation, b: Operation): boolean {
   return false;
 }
 
+/** The family of a route or rule operation (the only ones that touch a family's tables), else null. */
 function routingFamily(op: Operation): Family | null {
-  switch (op.op) {
-    case "route-add":
-    case "route-delete":
-      return op.route.family;
-    case "rule-add":
-    case "rule-delete":
-      return op.rule.family;
-    default:
-      return null;
-  }
+  const isRouting = op.op.startsWith("route-") || op.op.startsWith("rule-");
+  const family = isRouting ? lineFamily(op) : null;
+  return family === "any" ? null : family;
 }
 
 function endpointKey(op: Operation): { id?: number; address?: string } | null {
