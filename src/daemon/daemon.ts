@@ -114,8 +114,11 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     const ms = Number((performance.now() - started).toFixed(2));
     log.debug({ reasons, ms, lockMs, fast, operations: outcome.plan.operations.length }, "reconciled");
     const unfinished = outcome.applied.failed.length > 0 || outcome.remaining.length > 0;
-    if (unfinished && fast) {
-      // Planned from the cache, which can miss drift nobody announces: a full reconcile decides.
+    // What the re-read still finds either follows news that came during the run (a gateway's default route
+    // right after the address: the run that news requested handles it, from the cache) or, with no news,
+    // means the cache missed drift nobody announces: then a full reconcile decides.
+    const news = eventsDuringRun.some((e) => e.kind !== "route" && e.kind !== "rule");
+    if (unfinished && fast && !news) {
       known = undefined;
       loop.request("recheck");
     }
