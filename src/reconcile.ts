@@ -30,6 +30,11 @@ export function openKernelIo(opts: IpOptions = {}): KernelIo {
   };
 }
 
+/** The kernel's current state through the resident processes. */
+export function readCurrent(io: KernelIo, marks: Marks): Promise<KernelState> {
+  return readKernelState({ v4: io.batches.ipv4, v6: io.batches.ipv6 }, marks);
+}
+
 export interface Assessment {
   current: KernelState;
   desired: DesiredState;
@@ -44,7 +49,7 @@ export async function assess(
   io: KernelIo,
   known?: KernelState,
 ): Promise<Assessment> {
-  const current = known ?? (await readKernelState({ v4: io.batches.ipv4, v6: io.batches.ipv6 }, policy.marks));
+  const current = known ?? (await readCurrent(io, policy.marks));
   const desired = desiredState(snapshot, current, policy);
   return { current, desired, plan: planChanges(desired, current, policy.marks) };
 }
@@ -86,7 +91,7 @@ export function nothingWanted(): DesiredState {
 
 /** Removes every object we own (by the marks), re-reads, and says what is still owned; limits stay. */
 export async function sweep(marks: Marks, io: KernelIo): Promise<Pick<Outcome, "plan" | "applied" | "remaining">> {
-  const read = () => readKernelState({ v4: io.batches.ipv4, v6: io.batches.ipv6 }, marks);
+  const read = () => readCurrent(io, marks);
   const plan = planChanges(nothingWanted(), await read(), marks);
   const applied = await applyPlan(plan, io);
   return { plan, applied, remaining: planChanges(nothingWanted(), await read(), marks).operations };

@@ -3,13 +3,13 @@
 // Nothing here throws for a missing fact: it becomes { ok: false, reason } and the checklist says so.
 import { release } from "node:os";
 import { desiredState } from "../desired/index.js";
-import { openIpBatch, ipOnce, type IpBatch } from "../kernel/ip.js";
-import { readKernelState } from "../kernel/read.js";
+import { ipOnce, type IpBatch } from "../kernel/ip.js";
 import { readMptcpSysctls } from "../kernel/sysctl.js";
 import type { DesiredState, Endpoint, Family, KernelState, Marks, Policy } from "../model/types.js";
 import { connectNmBus } from "../nm/bus.js";
 import { readSnapshot } from "../nm/snapshot.js";
 import { loadPolicy, formatDiagnostic } from "../policy/load.js";
+import { openKernelIo, readCurrent } from "../reconcile.js";
 import { DEFAULT_SETTINGS } from "../policy/normalise.js";
 import type { Facts, IpToolFacts, Measured, NmFacts, PolicyFacts, RouteProbe } from "./facts.js";
 import { readNmGlobalMptcpFlags } from "./nm-conf.js";
@@ -93,7 +93,8 @@ async function probeRoutes(batches: Record<Family, IpBatch>, targets: { address:
 
 export async function gatherFacts(opts: GatherOptions): Promise<Facts> {
   const kernelRelease = release();
-  const batches: Record<Family, IpBatch> = { ipv4: openIpBatch({ family: "inet", json: true }), ipv6: openIpBatch({ family: "inet6", json: true }) };
+  const io = openKernelIo();
+  const { batches } = io;
   try {
     const [config, mptcp, ip, mptcpdPids, nm, policyLoad, sockets, mptcpize, selfTest] = await Promise.all([
       readKernelConfig(kernelRelease),
@@ -108,7 +109,7 @@ export async function gatherFacts(opts: GatherOptions): Promise<Facts> {
     ]);
     // Without a policy the kernel is still worth reading, with the default marks.
     const marks: Marks = policyLoad.ok ? policyLoad.value.policy.marks : DEFAULT_SETTINGS.marks;
-    const kernelState: Measured<KernelState> = await measure(() => readKernelState({ v4: batches.ipv4, v6: batches.ipv6 }, marks));
+    const kernelState: Measured<KernelState> = await measure(() => readCurrent(io, marks));
     const policy: Measured<PolicyFacts> = policyLoad.ok ? { ok: true, value: { source: policyLoad.value.source, marks } } : policyLoad;
     const desired: Measured<DesiredState> = !policyLoad.ok
       ? { ok: false, reason: "policy not loaded" }
@@ -132,6 +133,6 @@ export async function gatherFacts(opts: GatherOptions): Promise<Facts> {
       ...(selfTest && { selfTest }),
     };
   } finally {
-    await Promise.all([batches.ipv4.close(), batches.ipv6.close()]);
+    await io.close();
   }
 }
