@@ -115,9 +115,8 @@ describe.skipIf(!isRoot)("kernel read and monitor in a namespace (needs root)", 
     const p50 = times[25]!;
     const p95 = times[47]!;
     console.log(`readKernelState with resident batches: p50 ${p50.toFixed(2)} ms, p95 ${p95.toFixed(2)} ms`);
+    // Timings are reported, not asserted (they belong to bench/): no new process is what must hold.
     expect(ipProcessCount()).toBe(before);
-    // Loose on purpose: the machine is shared; the process count above is the real guard.
-    expect(p50).toBeLessThan(50);
   });
 
   it("sees the namespace's own sysctls when run inside it", async () => {
@@ -180,7 +179,6 @@ describe.skipIf(!isRoot)("kernel read and monitor in a namespace (needs root)", 
       expect(events.some(({ e }) => e.kind === "route")).toBe(true);
       console.log(`monitor: event ${(v4At - t0).toFixed(2)} ms (v4) and ${(v6At - t1).toFixed(2)} ms (v6) `
         + "after writing `addr add` to a resident batch");
-      expect(v4At - t0).toBeLessThan(50);
 
       // The monitor process dies: a new one is started, says so, and reports later changes.
       const restarted = waitFor((e) => e.kind === "monitor-restarted");
