@@ -1,10 +1,11 @@
 // What every kernel-touching subcommand needs first: the policy (diagnostics on failure), NetworkManager's
 // snapshot and the resident ip processes. Failures become CliErrors with the exit code main.ts uses.
+import type { Command } from "commander";
 import { connectNmBus } from "../nm/bus.js";
 import { readSnapshot } from "../nm/snapshot.js";
 import { formatDiagnostic, loadPolicy, type Diagnostic } from "../policy/load.js";
 import type { NmSnapshot, Policy } from "../model/types.js";
-import { openKernelIo, type KernelIo } from "../reconcile.js";
+import { assess, openKernelIo, type Assessment, type KernelIo } from "../reconcile.js";
 import { EXIT } from "./exit-codes.js";
 
 export class CliError extends Error {
@@ -58,6 +59,18 @@ export async function withKernel<T>(fn: (io: KernelIo) => Promise<T>): Promise<T
   }
 }
 
-/** Commander's option declarations shared by the subcommands that read a policy. */
-export const POLICY_OPTION = ["--policy <file>", "use exactly this policy file (no drop-ins)"] as const;
-export const ROOT_OPTION = ["--root <dir>", "prefix for /etc, /run and /usr/lib when looking for policy files"] as const;
+/** A subcommand that reads a policy: --policy and --root declared once for all of them. */
+export function policyCommand(program: Command, name: string, description: string): Command {
+  return program
+    .command(name)
+    .description(description)
+    .option("--policy <file>", "use exactly this policy file (no drop-ins)")
+    .option("--root <dir>", "prefix for /etc, /run and /usr/lib when looking for policy files");
+}
+
+/** Policy, NetworkManager's snapshot and a plan against the kernel, changing nothing (plan, status, apply --dry-run). */
+export async function assessNow(opts: PolicyOptions): Promise<{ policy: Policy; snapshot: NmSnapshot } & Assessment> {
+  const policy = await policyOrFail(opts);
+  const snapshot = await snapshotOrFail();
+  return { policy, snapshot, ...(await withKernel((io) => assess(snapshot, policy, io))) };
+}

@@ -1,27 +1,22 @@
 import type { Command } from "commander";
 import { acquireLock } from "../../apply/lock.js";
 import type { Conflict, Operation } from "../../model/types.js";
-import { assess, reconcile } from "../../reconcile.js";
+import { reconcile } from "../../reconcile.js";
 import { EXIT } from "../exit-codes.js";
 import { operationJson, operationLine } from "../render/operations.js";
-import { POLICY_OPTION, ROOT_OPTION, policyOrFail, snapshotOrFail, withKernel, type PolicyOptions } from "../session.js";
+import { assessNow, policyCommand, policyOrFail, snapshotOrFail, withKernel, type PolicyOptions } from "../session.js";
 
 export function registerApply(program: Command): void {
-  program
-    .command("apply")
-    .description("Reconcile once: make the kernel match the policy for NetworkManager's current devices")
-    .option(...POLICY_OPTION)
-    .option(...ROOT_OPTION)
+  policyCommand(program, "apply", "Reconcile once: make the kernel match the policy for NetworkManager's current devices")
     .option("--dry-run", "show what would change and change nothing (same as `plan`)")
     .option("--json", "print the result as JSON")
     .action(async (opts: PolicyOptions & { json?: boolean; dryRun?: boolean }) => {
-      const policy = await policyOrFail(opts);
       if (opts.dryRun) {
-        const snapshot = await snapshotOrFail();
-        const { plan } = await withKernel((io) => assess(snapshot, policy, io));
+        const { plan } = await assessNow(opts);
         report(opts.json, { changes: plan.operations, failed: [], remaining: [], conflicts: plan.conflicts });
         return;
       }
+      const policy = await policyOrFail(opts);
       // Reading NetworkManager inside the lock: a run that waited must not apply a stale view.
       const lock = await acquireLock();
       try {

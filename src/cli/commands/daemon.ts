@@ -4,7 +4,7 @@ import { startDaemon } from "../../daemon/daemon.js";
 import { createLogger, isLogLevel, LOG_LEVELS } from "../../log.js";
 import { loadPolicy } from "../../policy/load.js";
 import { EXIT } from "../exit-codes.js";
-import { POLICY_OPTION, ROOT_OPTION, policyOrFail, type PolicyOptions } from "../session.js";
+import { policyCommand, policyOrFail, type PolicyOptions } from "../session.js";
 
 interface DaemonCliOptions extends PolicyOptions {
   logLevel: string;
@@ -13,11 +13,7 @@ interface DaemonCliOptions extends PolicyOptions {
 }
 
 export function registerDaemon(program: Command): void {
-  program
-    .command("daemon")
-    .description("Follow NetworkManager and the kernel and keep MPTCP endpoints, limits and routing right")
-    .option(...POLICY_OPTION)
-    .option(...ROOT_OPTION)
+  policyCommand(program, "daemon", "Follow NetworkManager and the kernel and keep MPTCP endpoints, limits and routing right")
     .option("--log-level <level>", `one of ${LOG_LEVELS.join(", ")}`, "info")
     .option("--resync-interval <seconds>", "full reconcile this often even without events; 0 = never", seconds, 300)
     .option("--flush-on-exit", "on SIGTERM/SIGINT remove what mptcp-policy owns instead of leaving it in place")

@@ -3,14 +3,10 @@ import { acquireLock } from "../../apply/lock.js";
 import { sweep } from "../../reconcile.js";
 import { EXIT } from "../exit-codes.js";
 import { operationLine } from "../render/operations.js";
-import { POLICY_OPTION, ROOT_OPTION, policyOrFail, withKernel, type PolicyOptions } from "../session.js";
+import { policyCommand, policyOrFail, withKernel, type PolicyOptions } from "../session.js";
 
 export function registerFlush(program: Command): void {
-  program
-    .command("flush")
-    .description("Remove every endpoint, rule and route this tool owns (by its marks), and nothing else")
-    .option(...POLICY_OPTION)
-    .option(...ROOT_OPTION)
+  policyCommand(program, "flush", "Remove every endpoint, rule and route this tool owns (by its marks), and nothing else")
     .action(async (opts: PolicyOptions) => {
       // The policy only supplies the marks (id range, protocol, tables); NetworkManager is not needed.
       const { marks } = await policyOrFail(opts);

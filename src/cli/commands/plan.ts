@@ -1,19 +1,12 @@
 import type { Command } from "commander";
-import { assess } from "../../reconcile.js";
 import { operationJson, operationLine } from "../render/operations.js";
-import { POLICY_OPTION, ROOT_OPTION, policyOrFail, snapshotOrFail, withKernel, type PolicyOptions } from "../session.js";
+import { assessNow, policyCommand, type PolicyOptions } from "../session.js";
 
 export function registerPlan(program: Command): void {
-  program
-    .command("plan")
-    .description("Show the operations `apply` would run, without running them")
-    .option(...POLICY_OPTION)
-    .option(...ROOT_OPTION)
+  policyCommand(program, "plan", "Show the operations `apply` would run, without running them")
     .option("--json", "print { operations, conflicts } as JSON")
     .action(async (opts: PolicyOptions & { json?: boolean }) => {
-      const policy = await policyOrFail(opts);
-      const snapshot = await snapshotOrFail();
-      const { plan } = await withKernel((io) => assess(snapshot, policy, io));
+      const { plan } = await assessNow(opts);
       if (opts.json) {
         process.stdout.write(
           `${JSON.stringify({ operations: plan.operations.map(operationJson), conflicts: plan.conflicts }, null, 2)}\n`,

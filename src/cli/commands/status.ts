@@ -1,19 +1,13 @@
 import type { Command } from "commander";
-import { assess } from "../../reconcile.js";
 import { buildStatus, type StatusReport } from "../../status.js";
-import { POLICY_OPTION, ROOT_OPTION, policyOrFail, snapshotOrFail, withKernel, type PolicyOptions } from "../session.js";
+import { assessNow, policyCommand, type PolicyOptions } from "../session.js";
 
 export function registerStatus(program: Command): void {
-  program
-    .command("status")
-    .description("Per device: type, connection, matched rule, addresses, endpoints, table, in sync or drifted")
-    .option(...POLICY_OPTION)
-    .option(...ROOT_OPTION)
+  policyCommand(program, "status", "Per device: type, connection, matched rule, addresses, endpoints, table, in sync or drifted")
     .option("--json", "print the report as JSON")
     .action(async (opts: PolicyOptions & { json?: boolean }) => {
-      const policy = await policyOrFail(opts);
-      const snapshot = await snapshotOrFail();
-      const report = buildStatus(snapshot, policy, await withKernel((io) => assess(snapshot, policy, io)));
+      const { policy, snapshot, ...assessment } = await assessNow(opts);
+      const report = buildStatus(snapshot, policy, assessment);
       process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderStatus(report));
     });
 }

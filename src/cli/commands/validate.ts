@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { EXIT } from "../exit-codes.js";
-import { formatDiagnostic, loadPolicy, parsePolicyText, type Diagnostic } from "../../policy/load.js";
+import { loadPolicy, parsePolicyText, type Diagnostic } from "../../policy/load.js";
+import { printDiagnostics } from "../session.js";
 import { renderPolicyYaml } from "../../policy/render.js";
 
 export function registerValidate(program: Command): void {
@@ -52,6 +53,3 @@ async function showEffective(root: string): Promise<number> {
   return EXIT.ok;
 }
 
-function printDiagnostics(diagnostics: Diagnostic[]): void {
-  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
-}
