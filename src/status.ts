@@ -6,6 +6,7 @@ import { deviceStateName } from "./nm/nm-enums.js";
 import { matchDevice } from "./policy/match.js";
 import { ownsEndpoint, ownsMarked } from "./plan/ownership.js";
 import type { Assessment } from "./reconcile.js";
+import { NO_TRAFFIC, trafficSummary, type LinkTraffic } from "./traffic.js";
 
 export type DeviceRole = "managed" | "ignored" | "unmatched" | "inactive";
 
@@ -24,6 +25,8 @@ export interface DeviceStatus {
   noCarrier?: true;
   /** No pending operation names this device. */
   inSync: boolean;
+  /** MPTCP subflows with a local address on this device and their counters (socket diagnostics). */
+  traffic: LinkTraffic;
 }
 
 export interface StatusReport {
@@ -31,23 +34,50 @@ export interface StatusReport {
   limits: KernelState["limits"];
   inSync: boolean;
   warnings: string[];
+  /** Where the MPTCP traffic of the managed links (and any other link with subflows) goes, in one line. */
+  trafficSummary: string;
 }
 
-export function buildStatus(snapshot: NmSnapshot, policy: Policy, a: Assessment): StatusReport {
+/** `traffic`: figures per device from the socket diagnostics (a device without subflows may be absent). */
+export function buildStatus(
+  snapshot: NmSnapshot,
+  policy: Policy,
+  a: Assessment,
+  traffic: ReadonlyMap<string, LinkTraffic>,
+): StatusReport {
   const pending = a.plan.operations;
   const devices = snapshot.devices
     .filter((d) => d.interface !== "" && d.type !== "loopback")
     .sort((x, y) => x.interface.localeCompare(y.interface))
-    .map((d) => deviceStatus(d, policy, a.current, pending));
+    .map((d) => deviceStatus(d, policy, a.current, pending, traffic.get(d.interface) ?? NO_TRAFFIC));
+  const carrying = devices.filter((d) => d.role === "managed" || d.traffic.subflows > 0);
   return {
     devices,
     limits: a.current.limits,
     inSync: pending.length === 0 && a.plan.conflicts.length === 0,
     warnings: warnings(policy, a),
+    trafficSummary: trafficSummary(carrying.map((d) => ({
+      interface: d.interface,
+      backup: isBackupLink(d),
+      ...(d.noCarrier && { noCarrier: d.noCarrier }),
+      traffic: d.traffic,
+    }))),
   };
 }
 
-function deviceStatus(d: NmDevice, policy: Policy, current: KernelState, pending: readonly Operation[]): DeviceStatus {
+/** A link whose endpoint is a backup one, or whose subflows are all backup. */
+export function isBackupLink(d: Pick<DeviceStatus, "endpoints" | "traffic">): boolean {
+  return d.endpoints.some((e) => e.flags.includes("backup")) ||
+    (d.traffic.subflows > 0 && d.traffic.backupSubflows === d.traffic.subflows);
+}
+
+function deviceStatus(
+  d: NmDevice,
+  policy: Policy,
+  current: KernelState,
+  pending: readonly Operation[],
+  traffic: LinkTraffic,
+): DeviceStatus {
   const rule = matchDevice(d, policy.rules);
   const role: DeviceRole = !isInPlay(d, current, policy)
     ? "inactive"
@@ -74,6 +104,7 @@ function deviceStatus(d: NmDevice, policy: Policy, current: KernelState, pending
     ...(table !== undefined && { table }),
     ...(current.links.find((l) => l.ifname === d.interface)?.up === false && { noCarrier: true as const }),
     inSync: !pending.some((op) => deviceOf(op) === d.interface),
+    traffic: { ...traffic },
   };
 }
 
