@@ -12,6 +12,7 @@ import { openKernelIo, reconcile, sweep } from "../reconcile.js";
 import type { KernelState } from "../model/types.js";
 import { patchKnown } from "./kernel-cache.js";
 import { serialLoop } from "./loop.js";
+import { startMetricsFile, type MetricsFileOptions } from "./metrics.js";
 import { conflictReporter, reportOperations } from "./report.js";
 
 export interface DaemonOptions {
@@ -26,6 +27,8 @@ export interface DaemonOptions {
   flushOnExit: boolean;
   log: Logger;
   connectBus?: () => Promise<NmBus>;
+  /** Write metrics (and only then read the MPTCP sockets) to this file at this interval. */
+  metrics?: MetricsFileOptions;
 }
 
 export interface Daemon {
@@ -84,6 +87,7 @@ export function startDaemon(opts: DaemonOptions): Daemon {
    * applied again on top of it (each patch is idempotent: an address or route added twice is there once).
    */
   let eventsDuringRun: KernelEvent[] = [];
+  const metrics = opts.metrics && startMetricsFile({ ...opts.metrics, log: log.child({ component: "metrics" }) });
 
   const scheduleRetry = () => {
     if (retryTimer !== undefined || stopping) return;
@@ -113,6 +117,10 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     known = eventsDuringRun.reduce<KernelState | undefined>((k, e) => k && patchKnown(k, e), outcome.final);
     const ms = Number((performance.now() - started).toFixed(2));
     log.debug({ reasons, ms, lockMs, fast, operations: outcome.plan.operations.length }, "reconciled");
+    metrics?.reconciled({
+      seconds: ms / 1000, conflicts: outcome.plan.conflicts.length, addresses: outcome.final.addresses,
+      managed: outcome.desired.devices.map((d) => d.device),
+    });
     const unfinished = outcome.applied.failed.length > 0 || outcome.remaining.length > 0;
     // What the re-read still finds either follows news that came during the run (a gateway's default route
     // right after the address: the run that news requested handles it, from the cache) or, with no news,
@@ -194,6 +202,7 @@ export function startDaemon(opts: DaemonOptions): Daemon {
       if (!result.ok) {
         for (const d of result.diagnostics) log.error({ file: d.file, line: d.line, col: d.col }, formatDiagnostic(d));
         log.error("policy reload failed; keeping the current policy");
+        metrics?.reloadFailed();
         return;
       }
       if (JSON.stringify(result.policy) === JSON.stringify(policy)) {
@@ -215,7 +224,7 @@ export function startDaemon(opts: DaemonOptions): Daemon {
       ]);
       if (timedOut) log.warn("stopping while a reconcile is still running");
       await started.catch(() => undefined);
-      await Promise.all([kernel.stop(), watch?.close()]);
+      await Promise.all([kernel.stop(), watch?.close(), metrics?.stop()]);
       if (opts.flushOnExit && !timedOut) await flushOwned();
       await io.close();
       await (await pidFile.catch(() => undefined))?.remove();

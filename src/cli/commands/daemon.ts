@@ -4,12 +4,14 @@ import { startDaemon } from "../../daemon/daemon.js";
 import { createLogger, isLogLevel, LOG_LEVELS } from "../../log.js";
 import { loadPolicy } from "../../policy/load.js";
 import { EXIT } from "../exit-codes.js";
-import { policyCommand, policyOrFail, type PolicyOptions } from "../session.js";
+import { policyCommand, policyOrFail, positiveSeconds, type PolicyOptions } from "../session.js";
 
 interface DaemonCliOptions extends PolicyOptions {
   logLevel: string;
   resyncInterval: number;
   flushOnExit?: boolean;
+  metricsFile?: string;
+  metricsInterval: number;
 }
 
 export function registerDaemon(program: Command): void {
@@ -17,6 +19,8 @@ export function registerDaemon(program: Command): void {
     .option("--log-level <level>", `one of ${LOG_LEVELS.join(", ")}`, "info")
     .option("--resync-interval <seconds>", "full reconcile this often even without events; 0 = never", seconds, 300)
     .option("--flush-on-exit", "on SIGTERM/SIGINT remove what mptcp-policy owns instead of leaving it in place")
+    .option("--metrics-file <path>", "write metrics in the Prometheus text format to this file (for node_exporter's textfile collector)")
+    .option("--metrics-interval <seconds>", "rewrite the metrics file this often", positiveSeconds, 15)
     .action(async (opts: DaemonCliOptions) => {
       if (!isLogLevel(opts.logLevel)) throw new InvalidArgumentError(`--log-level must be one of ${LOG_LEVELS.join(", ")}`);
       const policy = await policyOrFail(opts);
@@ -27,6 +31,7 @@ export function registerDaemon(program: Command): void {
         runDir: DEFAULT_RUN_DIR,
         resyncMs: opts.resyncInterval * 1000,
         flushOnExit: opts.flushOnExit ?? false,
+        ...(opts.metricsFile !== undefined && { metrics: { file: opts.metricsFile, intervalMs: opts.metricsInterval * 1000 } }),
         log,
       });
       // Reloads one after the other: a second SIGHUP during a reload reads the file again afterwards.

@@ -1,11 +1,11 @@
-import { InvalidArgumentError, type Command } from "commander";
+import type { Command } from "commander";
 import type { KernelAddress } from "../../model/types.js";
 import { readSubflows } from "../../kernel/sockets.js";
 import { buildStatus, type StatusReport } from "../../status.js";
 import { trafficByDevice, trafficWithRates, type LinkTraffic } from "../../traffic.js";
 import { openLiveScreen } from "../live-screen.js";
 import { trafficLine, trafficLinks, watchScreen } from "../render/traffic.js";
-import { assessNow, policyCommand, type PolicyOptions } from "../session.js";
+import { assessNow, policyCommand, positiveSeconds, type PolicyOptions } from "../session.js";
 
 interface StatusOptions extends PolicyOptions {
   json?: boolean;
@@ -89,12 +89,6 @@ function renderStatus(r: StatusReport): string {
   lines.push(`traffic: ${r.trafficSummary}`);
   for (const w of r.warnings) lines.push(`warning: ${w}`);
   return `${lines.join("\n")}\n`;
-}
-
-function positiveSeconds(value: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("a number of seconds above 0");
-  return n;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
