@@ -34,32 +34,43 @@ export interface StatusReport {
   limits: KernelState["limits"];
   inSync: boolean;
   warnings: string[];
-  /** Where the MPTCP traffic of the managed links (and any other link with subflows) goes, in one line. */
+  /**
+   * Links the traffic figures are about: the managed ones, those the policy would manage once up (a primary
+   * without carrier explains why a backup carries the traffic), and any other link with subflows.
+   */
+  trafficLinks: string[];
+  /** Where the MPTCP traffic of those links goes, in one line. */
   trafficSummary: string;
 }
 
-/** `traffic`: figures per device from the socket diagnostics (a device without subflows may be absent). */
-export function buildStatus(
-  snapshot: NmSnapshot,
-  policy: Policy,
-  a: Assessment,
-  traffic: ReadonlyMap<string, LinkTraffic>,
-): StatusReport {
+/** Subflow figures per device from one sample, or from two with rates (then every device has a rate). */
+export interface TrafficSample {
+  devices: ReadonlyMap<string, LinkTraffic>;
+  rates: boolean;
+}
+
+export function buildStatus(snapshot: NmSnapshot, policy: Policy, a: Assessment, traffic: TrafficSample): StatusReport {
   const pending = a.plan.operations;
-  const devices = snapshot.devices
+  const none: LinkTraffic = traffic.rates ? { ...NO_TRAFFIC, sendRate: 0, receiveRate: 0 } : NO_TRAFFIC;
+  const shown = snapshot.devices
     .filter((d) => d.interface !== "" && d.type !== "loopback")
-    .sort((x, y) => x.interface.localeCompare(y.interface))
-    .map((d) => deviceStatus(d, policy, a.current, pending, traffic.get(d.interface) ?? NO_TRAFFIC));
-  const carrying = devices.filter((d) => d.role === "managed" || d.traffic.subflows > 0);
+    .sort((x, y) => x.interface.localeCompare(y.interface));
+  const devices = shown.map((d) => deviceStatus(d, policy, a.current, pending, traffic.devices.get(d.interface) ?? none));
+  const carrying = devices.filter((d, i) => {
+    const rule = matchDevice(shown[i]!, policy.rules);
+    return d.role === "managed" || d.traffic.subflows > 0 || (d.role === "inactive" && rule !== undefined && rule.action.kind !== "ignore");
+  });
   return {
     devices,
     limits: a.current.limits,
     inSync: pending.length === 0 && a.plan.conflicts.length === 0,
     warnings: warnings(policy, a),
+    trafficLinks: carrying.map((d) => d.interface),
     trafficSummary: trafficSummary(carrying.map((d) => ({
       interface: d.interface,
       backup: isBackupLink(d),
       ...(d.noCarrier && { noCarrier: d.noCarrier }),
+      ...(d.role === "inactive" && { down: d.state }),
       traffic: d.traffic,
     }))),
   };

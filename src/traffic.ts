@@ -88,6 +88,8 @@ export interface TrafficLink {
   /** Its endpoint is a backup one. */
   backup: boolean;
   noCarrier?: true;
+  /** NetworkManager's state when the link is not in play (disconnected, unavailable). */
+  down?: string;
   traffic: LinkTraffic;
 }
 
@@ -120,7 +122,7 @@ export function trafficSummary(links: readonly TrafficLink[]): string {
     // A backup link carries traffic only when the scheduler finds no other subflow working: say which.
     const idle = links.filter((l) => !l.backup && share.get(l.interface)! < 0.01);
     if (idle.length === 0) return head;
-    return `${head}: ${idle.map((l) => `${l.interface} has no working subflow${l.noCarrier ? " (no carrier)" : ""}`).join(", ")}`;
+    return `${head}: ${idle.map((l) => `${l.interface} has no working subflow${l.noCarrier ? " (no carrier)" : l.down ? ` (${l.down})` : ""}`).join(", ")}`;
   }
   const others = ranked.slice(1).filter((l) => l.traffic.subflows > 0);
   return others.length === 0 ? head : `${head}; ${others.map((l) => `${name(l)} ${formatShare(share.get(l.interface)!)}`).join(", ")}`;

@@ -1,8 +1,8 @@
 import type { Command } from "commander";
 import type { KernelAddress } from "../../model/types.js";
 import { readSubflows } from "../../kernel/sockets.js";
-import { buildStatus, type StatusReport } from "../../status.js";
-import { trafficByDevice, trafficWithRates, type LinkTraffic } from "../../traffic.js";
+import { buildStatus, type StatusReport, type TrafficSample } from "../../status.js";
+import { trafficByDevice, trafficWithRates } from "../../traffic.js";
 import { openLiveScreen } from "../live-screen.js";
 import { trafficLine, trafficLinks, watchScreen } from "../render/traffic.js";
 import { assessNow, policyCommand, positiveSeconds, type PolicyOptions } from "../session.js";
@@ -31,13 +31,13 @@ export function registerStatus(program: Command): void {
 }
 
 /** One sample, or two `intervalS` apart with rates. */
-async function sampleTraffic(addresses: readonly KernelAddress[], intervalS?: number): Promise<Map<string, LinkTraffic>> {
+async function sampleTraffic(addresses: readonly KernelAddress[], intervalS?: number): Promise<TrafficSample> {
   const first = await readSubflows();
-  if (intervalS === undefined) return trafficByDevice(first, addresses);
+  if (intervalS === undefined) return { devices: trafficByDevice(first, addresses), rates: false };
   const from = performance.now();
   await sleep(intervalS * 1000);
   const second = await readSubflows();
-  return trafficWithRates(first, second, (performance.now() - from) / 1000, addresses);
+  return { devices: trafficWithRates(first, second, (performance.now() - from) / 1000, addresses), rates: true };
 }
 
 async function watch(opts: StatusOptions, intervalS: number): Promise<void> {
@@ -56,9 +56,9 @@ async function watch(opts: StatusOptions, intervalS: number): Promise<void> {
       const subflows = await readSubflows();
       const at = performance.now();
       const addresses = assessment.current.addresses;
-      const traffic = previous === undefined
-        ? trafficByDevice(subflows, addresses)
-        : trafficWithRates(previous.subflows, subflows, (at - previous.at) / 1000, addresses);
+      const traffic: TrafficSample = previous === undefined
+        ? { devices: trafficByDevice(subflows, addresses), rates: false }
+        : { devices: trafficWithRates(previous.subflows, subflows, (at - previous.at) / 1000, addresses), rates: true };
       previous = { subflows, at };
       screen.draw(watchScreen(buildStatus(snapshot, policy, assessment, traffic), header));
     } catch (error) {

@@ -24,9 +24,9 @@ export function trafficLine(t: LinkTraffic): string {
   return `MPTCP: ${subflowCount(t)}, sent ${formatBytes(t.bytesSent)}, received ${formatBytes(t.bytesReceived)}${rates}`;
 }
 
-/** The links `status` reports traffic for: managed ones, and any other that has subflows. */
+/** The links `status` reports traffic for. */
 export function trafficLinks(r: StatusReport): DeviceStatus[] {
-  return r.devices.filter((d) => d.role === "managed" || d.traffic.subflows > 0);
+  return r.devices.filter((d) => r.trafficLinks.includes(d.interface));
 }
 
 const BAR = 20;
@@ -40,7 +40,8 @@ export function watchScreen(r: StatusReport, header: string): string[] {
     const t = d.traffic;
     const s = share.get(d.interface) ?? 0;
     const filled = Math.round(s * BAR);
-    const name = `${d.interface}${isBackupLink(d) ? " (backup)" : ""}${d.noCarrier ? " (no carrier)" : ""}`;
+    const down = d.noCarrier ? " (no carrier)" : d.role === "inactive" ? ` (${d.state})` : "";
+    const name = `${d.interface}${isBackupLink(d) ? " (backup)" : ""}${down}`;
     return [
       name,
       `${t.subflows}${t.backupSubflows > 0 ? ` (${t.backupSubflows} bkp)` : ""}`,

@@ -92,6 +92,11 @@ describe("trafficSummary", () => {
       want: "lte0 (backup) is carrying 100 % of MPTCP traffic: wan0 has no working subflow",
     },
     {
+      name: "the backup carries it, the primary is disconnected",
+      links: [{ ...link("wan0", false, { subflows: 0 }), down: "disconnected" }, link("lte0", true, { bytesSent: 5 })],
+      want: "lte0 (backup) has carried 100 % of the bytes of the open MPTCP subflows: wan0 has no working subflow (disconnected)",
+    },
+    {
       name: "one sample only: the open subflows' counters",
       links: [link("wan0", false, { bytesSent: 20 }), link("lte0", true, { bytesSent: 2_980 })],
       want: "lte0 (backup) has carried 99 % of the bytes of the open MPTCP subflows: wan0 has no working subflow",
