@@ -1,5 +1,7 @@
 // A full-screen view redrawn in place (as top and watch do): the terminal's alternate screen with the cursor
-// hidden while it runs, and both given back on restore, so the shell's screen is as it was before.
+// hidden while it runs, and both given back on restore, so the shell's screen is as it was before. When the
+// output is no terminal (a pipe, a log) each frame is appended instead, as `top -b` does: escape codes would
+// only garble a file.
 const ESC = "\x1b[";
 
 export interface LiveScreen {
@@ -9,6 +11,12 @@ export interface LiveScreen {
 }
 
 export function openLiveScreen(out: NodeJS.WriteStream = process.stdout): LiveScreen {
+  if (!out.isTTY) {
+    return {
+      draw: (lines) => out.write(`${lines.join("\n")}\n\n`),
+      restore: () => undefined,
+    };
+  }
   out.write(`${ESC}?1049h${ESC}?25l`);
   let restored = false;
   return {
