@@ -2,6 +2,7 @@
 // appends each frame (no terminal to redraw in place); the frames are shown to the reader as they come.
 import type { Rig } from "../rig.js";
 import { indent } from "./narrate.js";
+import { waitFor, type Waiters } from "./wake.js";
 
 export interface DemoWatch {
   /** Resolves with the first frame, shown or still to come, that matches. */
@@ -17,7 +18,7 @@ export function startDemoWatch(rig: Rig, cli: string, root: string, intervalS: n
   process.stdout.write(`\n$ ip netns exec ${rig.hostNs} node dist/cli/main.js ${args.join(" ")}\n`);
   const child = rig.spawnInHost([process.execPath, cli, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   const frames: string[] = [];
-  const waiters = new Set<() => void>();
+  const waiters: Waiters = new Set();
   let buffer = "";
   let stderr = "";
   let exitCode: number | null | undefined;
@@ -50,22 +51,13 @@ export function startDemoWatch(rig: Rig, cli: string, root: string, intervalS: n
 
   return {
     frame(predicate, timeoutMs, what) {
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => finish(new Error(`timed out after ${timeoutMs} ms waiting for a live view frame with ${what}`)), timeoutMs);
-        const finish = (result: string | Error) => {
-          clearTimeout(timer);
-          waiters.delete(check);
-          if (result instanceof Error) reject(result);
-          else resolve(result);
-        };
-        const check = () => {
-          const found = frames.find(predicate);
-          if (found !== undefined) finish(found);
-          else if (exitCode !== undefined) finish(new Error(`the live view exited (${exitCode}) before showing ${what}: ${stderr.trim()}`));
-        };
-        waiters.add(check);
-        check();
-      });
+      return waitFor(
+        waiters,
+        () => frames.find(predicate),
+        () => (exitCode === undefined ? undefined : `the live view exited (${exitCode}): ${stderr.trim()}`),
+        timeoutMs,
+        `a live view frame with ${what}`,
+      );
     },
     async stop() {
       if (exitCode === undefined) child.kill("SIGINT");
