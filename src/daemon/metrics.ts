@@ -79,7 +79,7 @@ export function startMetricsFile(opts: MetricsFileOptions & { log: Logger }): Da
   return {
     reconciled(f) {
       state.reconciles++;
-      state.lastReconcileSeconds = f.seconds;
+      state.lastReconcileSeconds = Math.round(f.seconds * 1e6) / 1e6; // no binary-fraction noise in the file
       state.conflicts = f.conflicts;
       addresses = f.addresses;
       for (const device of f.managed) if (!state.links.has(device)) state.links.set(device, { subflows: 0, backupSubflows: 0, sent: 0, received: 0 });
