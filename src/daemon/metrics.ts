@@ -46,7 +46,8 @@ export function startMetricsFile(opts: MetricsFileOptions & { log: Logger }): Da
   let addresses: readonly KernelAddress[] = [];
   let previous: Subflow[] = [];
   let running: Promise<void> | undefined;
-  let warned = false;
+  /** Each kind of failure is logged once until it recovers, not at every tick. */
+  const warned = { sockets: false, file: false };
 
   const sample = async () => {
     try {
@@ -54,18 +55,20 @@ export function startMetricsFile(opts: MetricsFileOptions & { log: Logger }): Da
       state.links = accumulate(state.links, previous, now, addresses);
       previous = now;
       state.socketsReadable = true;
-      warned = false;
+      warned.sockets = false;
     } catch (error) {
       state.socketsReadable = false;
-      if (!warned) opts.log.warn({ error: (error as Error).message }, "cannot read MPTCP sockets for the metrics file");
-      warned = true;
+      if (!warned.sockets) opts.log.warn({ error: (error as Error).message }, "cannot read MPTCP sockets for the metrics file");
+      warned.sockets = true;
     }
     const temporary = `${opts.file}.${process.pid}.tmp`;
     try {
       await writeFile(temporary, renderMetrics(state), { mode: 0o644 });
       await rename(temporary, opts.file);
+      warned.file = false;
     } catch (error) {
-      opts.log.warn({ file: opts.file, error: (error as Error).message }, "cannot write the metrics file");
+      if (!warned.file) opts.log.warn({ file: opts.file, error: (error as Error).message }, "cannot write the metrics file");
+      warned.file = true;
     }
   };
   // One write at a time: a slow one makes the next tick wait, not overlap.
