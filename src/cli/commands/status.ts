@@ -1,4 +1,4 @@
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import type { KernelAddress } from "../../model/types.js";
 import { readSubflows } from "../../kernel/sockets.js";
 import { buildStatus, type StatusReport, type TrafficSample } from "../../status.js";
@@ -20,7 +20,7 @@ export function registerStatus(program: Command): void {
   policyCommand(program, "status", "Per device: type, connection, matched rule, addresses, endpoints, table, MPTCP traffic, in sync or drifted")
     .option("--json", "print the report as JSON")
     .option("--interval <seconds>", "sample the MPTCP subflows twice this far apart and add send/receive rates", positiveSeconds)
-    .option("--watch", `live view of the MPTCP traffic per link, refreshed every --interval (default ${WATCH_INTERVAL_S} s); Ctrl-C quits`)
+    .addOption(new Option("--watch", `live view of the MPTCP traffic per link, refreshed every --interval (default ${WATCH_INTERVAL_S} s); Ctrl-C quits`).conflicts("json"))
     .action(async (opts: StatusOptions) => {
       if (opts.watch) return watch(opts, opts.interval ?? WATCH_INTERVAL_S);
       const { policy, snapshot, ...assessment } = await assessNow(opts);
