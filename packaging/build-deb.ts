@@ -24,9 +24,11 @@ const TREE_FILES: readonly { from: string; to: string; mode: number }[] = [
   { from: "dispatcher.d/90-mptcp-policy", to: "usr/lib/NetworkManager/dispatcher.d/90-mptcp-policy", mode: 0o755 },
   { from: "README.md", to: `${DOC_DIR}/README.md`, mode: 0o644 },
   { from: "packaging/debian/copyright", to: `${DOC_DIR}/copyright`, mode: 0o644 },
-  // The shipped example policies, their reference and the JSON Schema (which the program reads at run time).
+  // The policy reference where README.md's links to policies/README.md still lead.
+  { from: "policies/README.md", to: `${DOC_DIR}/policies/README.md`, mode: 0o644 },
+  // The shipped example policies and the JSON Schema (which the program reads at run time).
   ...readdirSync(join(TREE, "policies"))
-    .filter((name) => /\.(ya?ml|json|md)$/.test(name))
+    .filter((name) => /\.(ya?ml|json)$/.test(name))
     .map((name) => ({ from: `policies/${name}`, to: `${SHARE_DIR}/${name}`, mode: 0o644 })),
 ];
 
@@ -99,11 +101,11 @@ function control(version: string, installedSize: number): string {
     "Section: net",
     "Priority: optional",
     "Description: MPTCP endpoints, limits and routing from NetworkManager state",
-    " mptcp-policy keeps the Linux kernel's Multipath TCP endpoints, MPTCP limits and",
-    " per-interface routing tables and rules right as NetworkManager links come and go,",
-    " from one policy file: which links carry subflows, which are backups (cellular,",
-    " metered), which are left alone. It runs as a daemon following NetworkManager over",
-    " D-Bus, or as one-shot runs from NetworkManager's dispatcher.",
+    " mptcp-policy keeps the Linux kernel's Multipath TCP endpoints, MPTCP limits",
+    " and per-interface routing tables and rules right as NetworkManager links come",
+    " and go, from one policy file: which links carry subflows, which are backups",
+    " (cellular, metered), which are left alone. It runs as a daemon following",
+    " NetworkManager over D-Bus, or as one-shot runs from NetworkManager's dispatcher.",
     "",
   ].join("\n");
 }
