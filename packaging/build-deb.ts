@@ -105,7 +105,8 @@ function control(version: string, installedSize: number): string {
     " and per-interface routing tables and rules right as NetworkManager links come",
     " and go, from one policy file: which links carry subflows, which are backups",
     " (cellular, metered), which are left alone. It runs as a daemon following",
-    " NetworkManager over D-Bus, or as one-shot runs from NetworkManager's dispatcher.",
+    " NetworkManager over D-Bus, or as one-shot runs from NetworkManager's",
+    " dispatcher.",
     "",
   ].join("\n");
 }
