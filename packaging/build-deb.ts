@@ -46,8 +46,9 @@ export interface BuiltPackage {
   version: string;
 }
 
-export async function buildPackage(version = packageVersion()): Promise<BuiltPackage> {
-  const stage = join(BUILD_DIR, "deb-root");
+/** Builds into `outDir` (the package and its staging tree `deb-root/`, replaced each time). */
+export async function buildPackage({ version = packageVersion(), outDir = BUILD_DIR } = {}): Promise<BuiltPackage> {
+  const stage = join(outDir, "deb-root");
   rmSync(stage, { recursive: true, force: true });
   const epoch = sourceDateEpoch();
 
@@ -78,7 +79,7 @@ export async function buildPackage(version = packageVersion()): Promise<BuiltPac
   for (const name of ["md5sums", "control"]) chmodSync(join(stage, "DEBIAN", name), 0o644);
   stampTimes(stage, epoch);
 
-  const deb = join(BUILD_DIR, `mptcp-policy_${version}_all.deb`);
+  const deb = join(outDir, `mptcp-policy_${version}_all.deb`);
   execFileSync("dpkg-deb", ["--root-owner-group", "-Zxz", "--build", stage, deb], {
     env: { ...process.env, SOURCE_DATE_EPOCH: String(epoch) },
     stdio: ["ignore", "ignore", "inherit"],
@@ -167,7 +168,7 @@ function stampTimes(dir: string, epoch: number): void {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({ options: { version: { type: "string" } } });
   const started = performance.now();
-  const { deb } = await buildPackage(values.version);
+  const { deb } = await buildPackage({ version: values.version });
   const size = statSync(deb).size;
   process.stdout.write(`${relative(process.cwd(), deb)}: ${(size / 1024).toFixed(0)} KiB in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 }
