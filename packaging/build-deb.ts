@@ -1,6 +1,6 @@
-// `npm run package`: build/mptcp-policy_<version>_all.deb from the bundle and the files in this tree, with plain
-// `dpkg-deb --build` (no debhelper, no network). The layout is the table below; maintainer scripts are in
-// packaging/debian/. `--version V` builds another version number (an upgrade test needs a newer one).
+// `npm run package`: build/mptcp-policy_<version>_all.deb from the bundle (dist/bundle, rebuilt) and the files in
+// this tree, with plain `dpkg-deb --build` (no debhelper, no network). The layout is the table below; maintainer
+// scripts are in packaging/debian/. `--version V` builds another version number (an upgrade test needs a newer one).
 import { execFileSync } from "node:child_process";
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync, lstatSync } from "node:fs";
 import { createHash } from "node:crypto";
@@ -9,12 +9,14 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
 import { bundle, ENTRY } from "./bundle.js";
+import { manPage } from "./man-page.js";
 
 const TREE = fileURLToPath(new URL("..", import.meta.url));
 export const BUILD_DIR = join(TREE, "build");
 export const PROGRAM_DIR = "usr/lib/mptcp-policy";
 export const SHARE_DIR = "usr/share/mptcp-policy";
 const DOC_DIR = "usr/share/doc/mptcp-policy";
+const MAN_DIR = "usr/share/man/man1";
 const MAINTAINER = "mptcp-policy maintainers <maintainers@users.noreply.r-seed-5dac782b.example>";
 
 /** Files copied from the tree: source (relative to the checkout) → path in the package, with its mode. */
@@ -52,11 +54,20 @@ export async function buildPackage({ version = packageVersion(), outDir = BUILD_
   rmSync(stage, { recursive: true, force: true });
   const epoch = sourceDateEpoch();
 
-  const entry = await bundle(join(stage, PROGRAM_DIR));
-  for (const name of readdirSync(dirname(entry))) chmodSync(join(dirname(entry), name), name === ENTRY ? 0o755 : 0o644);
-  // Depends: nodejs provides /usr/bin/node; `env node` could find another Node earlier in PATH (/usr/local/bin).
-  const program = readFileSync(entry, "utf8");
-  writeFileSync(entry, program.replace(/^#!.*\n/, "#!/usr/bin/node\n"));
+  // Bundled in the tree first: run from there (the schema is found next to it), it writes its manual page.
+  const built = await bundle();
+  place(stage, PROGRAM_DIR);
+  for (const name of readdirSync(dirname(built))) {
+    const to = join(stage, PROGRAM_DIR, name);
+    const text = readFileSync(join(dirname(built), name), "utf8");
+    // Depends: nodejs provides /usr/bin/node; `env node` could find another Node earlier in PATH (/usr/local/bin).
+    writeFileSync(to, name === ENTRY ? text.replace(/^#!.*\n/, "#!/usr/bin/node\n") : text);
+    chmodSync(to, name === ENTRY ? 0o755 : 0o644);
+  }
+  place(stage, MAN_DIR);
+  const date = new Date(epoch * 1000).toISOString().slice(0, 10);
+  writeFileSync(join(stage, MAN_DIR, "mptcp-policy.1.gz"), gzipSync(await manPage(built, version, date), { level: 9 }));
+  chmodSync(join(stage, MAN_DIR, "mptcp-policy.1.gz"), 0o644);
   place(stage, "usr/bin");
   symlinkSync(`../lib/mptcp-policy/${ENTRY}`, join(stage, "usr/bin/mptcp-policy"));
 

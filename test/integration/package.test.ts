@@ -73,6 +73,7 @@ describe("the Debian package", () => {
     ["/usr/share/doc/mptcp-policy/policies/README.md", "-rw-r--r--"],
     ["/usr/share/doc/mptcp-policy/copyright", "-rw-r--r--"],
     ["/usr/share/doc/mptcp-policy/changelog.gz", "-rw-r--r--"],
+    ["/usr/share/man/man1/mptcp-policy.1.gz", "-rw-r--r--"],
   ])("ships %s as %s", (path, mode) => {
     expect(members.get(path)?.mode).toBe(mode);
   });
@@ -106,6 +107,13 @@ describe("the Debian package", () => {
     const path = join(dir, "control", script);
     expect(statSync(path).mode & 0o777).toBe(0o755);
     await expect(run("sh", ["-n", path])).resolves.toBeDefined();
+  });
+
+  it("has a manual page with a section for every command, from their --help", () => {
+    const page = gunzipSync(readFileSync(join(tree, "usr/share/man/man1/mptcp-policy.1.gz"))).toString();
+    const sections = [...page.matchAll(/^\.SS (\S+)$/gm)].map((m) => m[1]);
+    expect(sections).toEqual(["apply", "plan", "status", "flush", "validate", "doctor", "daemon"]);
+    expect(page).toContain("\\-\\-log\\-format <format>");
   });
 
   it("has a Debian changelog for this version", () => {
