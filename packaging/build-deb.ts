@@ -26,6 +26,7 @@ const TREE_FILES: readonly { from: string; to: string; mode: number }[] = [
   { from: "dispatcher.d/90-mptcp-policy", to: "usr/lib/NetworkManager/dispatcher.d/90-mptcp-policy", mode: 0o755 },
   { from: "README.md", to: `${DOC_DIR}/README.md`, mode: 0o644 },
   { from: "packaging/debian/copyright", to: `${DOC_DIR}/copyright`, mode: 0o644 },
+  { from: "packaging/debian/lintian-overrides", to: "usr/share/lintian/overrides/mptcp-policy", mode: 0o644 },
   // The policy reference where README.md's links to policies/README.md still lead.
   { from: "policies/README.md", to: `${DOC_DIR}/policies/README.md`, mode: 0o644 },
   // The shipped example policies and the JSON Schema (which the program reads at run time).
