@@ -16,7 +16,7 @@ function logged() {
   const stream = new PassThrough();
   const lines: { level: number; msg: string }[] = [];
   stream.on("data", (chunk: Buffer) => lines.push(...chunk.toString().trim().split("\n").map((l) => JSON.parse(l) as { level: number; msg: string })));
-  return { log: createLogger("info", stream), lines };
+  return { log: createLogger({ level: "info", format: "json", destination: stream }), lines };
 }
 
 const value = (text: string, name: string, device?: string) =>
