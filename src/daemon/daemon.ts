@@ -57,6 +57,10 @@ export function kernelTrigger(event: KernelEvent): string | undefined {
       return `${KERNEL_REASON}link ${event.ifname} ${event.up ? "up" : "down"}`;
     case "main-default":
       return `${KERNEL_REASON}main default route via ${event.gateway} dev ${event.dev} ${event.added ? "added" : "removed"}`;
+    case "ra-prefix":
+      return `${KERNEL_REASON}advertised prefix ${event.dst} dev ${event.dev} ${event.added ? "added" : "removed"}`;
+    case "router":
+      return `${KERNEL_REASON}router ${event.address} dev ${event.dev} ${event.usable ? "usable" : "gone"}`;
     case "monitor-restarted":
       return "kernel monitor restarted";
     default:
@@ -170,9 +174,12 @@ export function startDaemon(opts: DaemonOptions): Daemon {
 
   const kernel = watchKernel((event) => {
     eventsDuringRun.push(event);
+    const before = known;
     known = known && patchKnown(known, event);
     const reason = kernelTrigger(event);
-    if (reason !== undefined) loop.request(reason);
+    // A known router moving between usable states (REACHABLE, STALE, ...) every few seconds changes nothing.
+    const unchanged = event.kind === "router" && known !== undefined && known === before;
+    if (reason !== undefined && !unchanged) loop.request(reason);
   });
 
   const pidFile = writeDaemonPidFile(opts.runDir);

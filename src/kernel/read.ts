@@ -1,6 +1,6 @@
 // The kernel's current state in one group of show lines per resident process: the inet process reads
-// endpoints, limits, links and IPv4 rules, routes and addresses; the inet6 process IPv6 rules, routes and
-// addresses. Measured with iproute2 6.1: `rule show` without a family lists IPv4 rules only, so IPv6 rules
+// endpoints, limits, links and IPv4 rules, routes and addresses; the inet6 process IPv6 rules, routes,
+// addresses, the main table's router-advertised prefixes and the neighbours flagged as routers. Measured with iproute2 6.1: `rule show` without a family lists IPv4 rules only, so IPv6 rules
 // need the `-6` process; `addr show` under -4 lists inet addresses only; `route show table all proto N`
 // filters by protocol and then leaves "protocol" out of each route.
 import type { KernelState, Marks } from "../model/types.js";
@@ -10,6 +10,7 @@ import type { BatchResult, IpBatch } from "./ip.js";
 import { parseLimits } from "./limits.js";
 import { parseLinks } from "./links.js";
 import { BUILTIN_NAMES, type Iproute2Names } from "./names.js";
+import { parseRouters } from "./neighbours.js";
 import { parseRoutes } from "./routes.js";
 import { parseRules } from "./rules.js";
 import { readMptcpSysctls, readRpFilter, type SysctlOptions } from "./sysctl.js";
@@ -47,6 +48,8 @@ export async function readKernelState(
       ["route", "show", "table", "all", "proto", proto],
       ["addr", "show"],
       ["route", "show", "table", "main", "default"],
+      ["route", "show", "table", "main", "proto", "ra"],
+      ["neigh", "show"],
     ]),
     readRpFilter(opts.sysctl),
     readMptcpSysctls(opts.sysctl),
@@ -54,9 +57,12 @@ export async function readKernelState(
   const out4 = outputsOrThrow(v4, [
     "mptcp endpoint show", "mptcp limits show", "rule show", "route show", "addr show", "link show", "route show default",
   ]);
-  const out6 = outputsOrThrow(v6, ["ip -6 rule show", "ip -6 route show", "ip -6 addr show", "ip -6 route show default"]);
+  const out6 = outputsOrThrow(v6, [
+    "ip -6 rule show", "ip -6 route show", "ip -6 addr show", "ip -6 route show default", "ip -6 route show proto ra",
+    "ip -6 neigh show",
+  ]);
   const [endpoints, limits, rules4, routes4, addresses, links, defaults4] = out4;
-  const [rules6, routes6, addresses6, defaults6] = out6;
+  const [rules6, routes6, addresses6, defaults6, raRoutes, neighbours] = out6;
   return {
     endpoints: parseEndpoints(endpoints!),
     limits: parseLimits(limits!),
@@ -71,6 +77,10 @@ export async function readKernelState(
       ...parseRoutes(defaults4!, { family: "ipv4", names }),
       ...parseRoutes(defaults6!, { family: "ipv6", names }),
     ].flatMap((r) => (r.gateway === undefined ? [] : [{ family: r.family, dev: r.dev, gateway: r.gateway }])),
+    raPrefixes: parseRoutes(raRoutes!, { family: "ipv6", names })
+      .filter((r) => r.gateway === undefined && r.dst !== "default")
+      .map((r) => ({ dev: r.dev, dst: r.dst })),
+    routers: parseRouters(neighbours!),
     rpFilter,
     mptcp,
   };

@@ -81,7 +81,9 @@ function toIpConfig(config: Props | undefined, profile: Props | undefined, lease
     : [];
   const gateway =
     str(config?.Gateway) || str(profile?.gateway) || defaultRouteNextHop(profile?.["route-data"]) || leaseRouter;
-  return { addresses, ...(gateway && { gateway }) };
+  // NetworkManager leaves a setting at its default out of the applied connection: absent means false.
+  const neverDefault = profile?.["never-default"] === true;
+  return { addresses, ...(gateway && { gateway }), ...(neverDefault && { neverDefault }) };
 }
 
 /**

@@ -45,6 +45,26 @@ describe("patchKnown", () => {
     expect(patchKnown(added!, { kind: "main-default", added: false, ...route })?.mainDefaults).toEqual([]);
   });
 
+  it("follows router-advertised prefixes", () => {
+    const prefix = { dev: "lte0", dst: "2001:db8:5:2::/64" };
+    const added = patchKnown(known, { kind: "ra-prefix", added: true, ...prefix });
+    expect(added?.raPrefixes).toEqual([prefix]);
+    expect(patchKnown(added!, { kind: "ra-prefix", added: true, ...prefix })?.raPrefixes).toEqual([prefix]);
+    expect(patchKnown(added!, { kind: "ra-prefix", added: false, ...prefix })?.raPrefixes).toEqual([]);
+  });
+
+  it("follows usable routers, and returns the same state when a known router only changes its NUD state", () => {
+    const router = { dev: "lte0", address: "fe80::99" };
+    const added = patchKnown(known, { kind: "router", usable: true, ...router });
+    expect(added?.routers).toEqual([router]);
+    expect(patchKnown(added!, { kind: "router", usable: true, ...router })).toBe(added);
+    expect(patchKnown(added!, { kind: "router", usable: true, dev: "lte0", address: "fe80::1" })?.routers).toEqual([
+      router, { dev: "lte0", address: "fe80::1" },
+    ]);
+    expect(patchKnown(added!, { kind: "router", usable: false, ...router })?.routers).toEqual([]);
+    expect(patchKnown(known, { kind: "router", usable: false, ...router })).toBe(known);
+  });
+
   it("leaves the cache as it is for route and rule events (our own writes; the re-read after applying saw them)", () => {
     expect(patchKnown(known, { kind: "route" })).toBe(known);
     expect(patchKnown(known, { kind: "rule" })).toBe(known);
