@@ -2,7 +2,9 @@
 // endpoints, limits, links and IPv4 rules, routes and addresses; the inet6 process IPv6 rules, routes,
 // addresses, the main table's router-advertised prefixes and the neighbours flagged as routers. Measured with iproute2 6.1: `rule show` without a family lists IPv4 rules only, so IPv6 rules
 // need the `-6` process; `addr show` under -4 lists inet addresses only; `route show table all proto N`
-// filters by protocol and then leaves "protocol" out of each route.
+// filters by protocol and then leaves "protocol" out of each route. Protocols go by number: iproute2 6.1
+// caches the last protocol name it resolved and, after a numeric `proto 203`, answers that name with 203
+// (measured: `proto ra` then listed our own routes' protocol, i.e. nothing in the main table).
 import type { KernelState, Marks } from "../model/types.js";
 import { parseAddresses } from "./addresses.js";
 import { parseEndpoints } from "./endpoints.js";
@@ -14,6 +16,9 @@ import { parseRouters } from "./neighbours.js";
 import { parseRoutes } from "./routes.js";
 import { parseRules } from "./rules.js";
 import { readMptcpSysctls, readRpFilter, type SysctlOptions } from "./sysctl.js";
+
+/** RTPROT_RA (linux/rtnetlink.h): routes NetworkManager made from router advertisements. */
+const RTPROT_RA = 9;
 
 /** A show line failed: the kernel lacks something we read (e.g. MPTCP), or the namespace is gone. */
 export class KernelReadError extends Error {
@@ -48,7 +53,7 @@ export async function readKernelState(
       ["route", "show", "table", "all", "proto", proto],
       ["addr", "show"],
       ["route", "show", "table", "main", "default"],
-      ["route", "show", "table", "main", "proto", "ra"],
+      ["route", "show", "table", "main", "proto", String(RTPROT_RA)],
       ["neigh", "show"],
     ]),
     readRpFilter(opts.sysctl),

@@ -12,6 +12,12 @@ export interface LinkSpec {
   dhcp?: boolean;
   /** Manual IPv6 address fd00:X:i::2/64 (default false). */
   ipv6?: boolean;
+  /**
+   * An LTE router or tethered phone: dnsmasq in the peer namespace serves DHCPv4 (10.X.i.2), router
+   * advertisements for 2001:db8:X:i::/64 and DHCPv6 (2001:db8:X:i::2, a /128); the profile uses
+   * ipv4.method auto and ipv6.method auto. Documentation-range addresses: the default policy skips ULA.
+   */
+  ra?: boolean;
   /** The profile names the peer as gateway (default true). */
   gateway?: boolean;
   /** ipvX.never-default: a gateway but no default route in the main table. */
@@ -42,7 +48,13 @@ export function linkAddresses(spec: LinkSpec, subnet: number, i: number): LinkAd
     prefix4: 24,
     ...(v4 && { hostAddr4: `10.${subnet}.${i}.2`, peerAddr4: `10.${subnet}.${i}.1` }),
     ...(spec.ipv6 && { hostAddr6: `fd00:${subnet}:${i}::2`, peerAddr6: `fd00:${subnet}:${i}::1` }),
+    ...(spec.ra && { hostAddr6: `${raPrefix(subnet, i)}::2`, peerAddr6: `${raPrefix(subnet, i)}::1` }),
   };
+}
+
+/** The /64 that link i of rig subnet X advertises, without its trailing `::`. */
+export function raPrefix(subnet: number, i: number): string {
+  return `2001:db8:${subnet}:${i}`;
 }
 
 /** A keyfile profile; enums and flags are stored as numbers, as `nmcli connection add` writes them. */
@@ -70,10 +82,10 @@ export function keyfile(spec: LinkSpec, addrs: LinkAddresses, uuid: string): str
     "[ethernet]",
     "",
     "[ipv4]",
-    ...family(addrs.hostAddr4, addrs.peerAddr4, addrs.prefix4, spec.dhcp),
+    ...family(addrs.hostAddr4, addrs.peerAddr4, addrs.prefix4, spec.dhcp || spec.ra),
     "",
     "[ipv6]",
-    ...family(addrs.hostAddr6, addrs.peerAddr6, 64),
+    ...family(addrs.hostAddr6, addrs.peerAddr6, 64, spec.ra),
     "",
   ].join("\n");
 }
