@@ -127,7 +127,7 @@ describeRig("IPv6 from router advertisements", () => {
     const atCut = await txBytes(rig);
     await rig.cutCarrier("wan0");
     const cutAt = performance.now();
-    await rig.waitFor(async () => (await txBytes(rig)).lte0! - atCut.lte0! > MB, 5_000, "lte0 to take over over IPv6");
+    await rig.waitFor(async () => (await txBytes(rig)).lte0! - atCut.lte0! > MB, 10_000, "lte0 to take over over IPv6");
     const takeoverMs = performance.now() - cutAt;
     const result = await run.done;
     const end = await txBytes(rig);
