@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { connectNmBus, NM_PATH, type NmBus } from "../../src/nm/bus.js";
 import {
-  busConf, keyfile, linkAddresses, networkManagerArgv, networkManagerConf, raPrefix, startScript,
+  busConf, keyfile, linkAddresses, networkManagerArgv, networkManagerConf, startScript,
   type LinkAddresses, type LinkSpec,
 } from "./config.js";
 import { exec, run, type ExecOptions, type ExecResult } from "./exec.js";
@@ -179,7 +179,7 @@ async function buildRig(state: RigState, specs: LinkSpec[]): Promise<Rig> {
       // A router answers neighbour solicitations with the router flag; a host peer's answer would clear the
       // flag the kernel set from the advertisement.
       await run(["ip", "netns", "exec", peerNs, "sysctl", "-q", "-w", `net.ipv6.conf.${spec.name}.forwarding=1`]);
-      dhcpServers.set(spec.name, await startDnsmasq(peerNs, dir, addrs, subnet, routerLifetimes.get(spec.name), record));
+      dhcpServers.set(spec.name, await startDnsmasq(peerNs, dir, addrs, routerLifetimes.get(spec.name), (pid) => record(pid, `dnsmasq ${spec.name}`)));
     } else if (spec.dhcp && addrs.hostAddr4 && addrs.peerAddr4) {
       const server = await startDhcpServer(peerNs, spec.name, addrs, (pid) => record(pid, `dhcp ${spec.name}`));
       dhcpServers.set(spec.name, server);
@@ -313,7 +313,7 @@ async function buildRig(state: RigState, specs: LinkSpec[]): Promise<Rig> {
         await run(["ip", "-n", peerNs, "addr", "add", `${opts.linkLocal}/64`, "dev", ifname, "nodad"]);
       }
       if (opts.routerLifetimeS !== undefined) routerLifetimes.set(ifname, opts.routerLifetimeS);
-      dhcpServers.set(ifname, await startDnsmasq(peerNs, dir, addrs, subnet, routerLifetimes.get(ifname), record));
+      dhcpServers.set(ifname, await startDnsmasq(peerNs, dir, addrs, routerLifetimes.get(ifname), (pid) => record(pid, `dnsmasq ${ifname}`)));
     },
     deviceState,
     waitDeviceState,
@@ -347,36 +347,22 @@ async function buildRig(state: RigState, specs: LinkSpec[]): Promise<Rig> {
 const DHCP_SERVER = fileURLToPath(new URL("./dhcp_server.py", import.meta.url));
 
 /** The link's DHCP server in the peer namespace, once it listens (else the client's first DISCOVER is lost). */
-async function startDhcpServer(
+function startDhcpServer(
   peerNs: string, ifname: string, addrs: LinkAddresses, record: (pid: number) => void,
 ): Promise<ChildProcess> {
-  const argv = [DHCP_SERVER, ifname, addrs.peerAddr4!, addrs.hostAddr4!, String(addrs.prefix4)];
-  const child = spawn("ip", ["netns", "exec", peerNs, "python3", "-u", ...argv], { stdio: ["ignore", "pipe", "pipe"] });
-  record(child.pid!);
-  let output = "";
-  await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("ready\n")) resolve();
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`DHCP server for ${ifname} exited (${code}): ${output.trim()}`)));
-  });
-  child.stdout!.resume();
-  return child;
+  const argv = ["python3", "-u", DHCP_SERVER, ifname, addrs.peerAddr4!, addrs.hostAddr4!, String(addrs.prefix4)];
+  return startServer(peerNs, argv, "ready\n", `DHCP server for ${ifname}`, record);
 }
 
 /**
- * dnsmasq on an `ra` link's peer end: DHCPv4, router advertisements and DHCPv6 from one foreground process,
- * recorded by pid for teardown. Returns once it has announced router advertisements on the link.
+ * dnsmasq on an `ra` link's peer end: DHCPv4, router advertisements and DHCPv6 from one foreground process.
+ * Returns once it has announced router advertisements on the link.
  */
-async function startDnsmasq(
-  peerNs: string, dir: string, addrs: LinkAddresses, subnet: number, routerLifetimeS: number | undefined,
-  record: (pid: number, what: string) => void,
+function startDnsmasq(
+  peerNs: string, dir: string, addrs: LinkAddresses, routerLifetimeS: number | undefined, record: (pid: number) => void,
 ): Promise<ChildProcess> {
   const ifname = addrs.name;
-  const prefix = raPrefix(subnet, Number(addrs.peerAddr4!.split(".")[2]));
+  const prefix = addrs.hostAddr6!.replace(/::2$/, "");
   const argv = [
     "dnsmasq", "--keep-in-foreground", "--log-facility=-", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
     "--port=0", "--user=root", "--pid-file=", `--dhcp-leasefile=${dir}/dnsmasq-${ifname}.leases`,
@@ -386,18 +372,27 @@ async function startDnsmasq(
     // Every 3 s instead of minutes apart: a host that missed one (NetworkManager still starting) soon hears the next.
     `--ra-param=${ifname},3${routerLifetimeS === undefined ? "" : `,${routerLifetimeS}`}`,
   ];
+  return startServer(peerNs, argv, "router advertisement enabled", `dnsmasq for ${ifname}`, record);
+}
+
+/** A server in the peer namespace, recorded by pid for teardown, once its output shows `ready`. */
+async function startServer(
+  peerNs: string, argv: string[], ready: string, what: string, record: (pid: number) => void,
+): Promise<ChildProcess> {
   const child = spawn("ip", ["netns", "exec", peerNs, ...argv], { stdio: ["ignore", "pipe", "pipe"] });
-  record(child.pid!, `dnsmasq ${ifname}`);
+  record(child.pid!);
   let output = "";
+  const onData = (chunk: Buffer) => (output += chunk.toString());
+  child.stdout!.on("data", onData);
+  child.stderr!.on("data", onData);
   await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("router advertisement enabled")) resolve();
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`dnsmasq for ${ifname} exited (${code}): ${output.trim()}`)));
+    const check = () => output.includes(ready) && resolve();
+    child.stdout!.on("data", check);
+    child.stderr!.on("data", check);
+    child.once("exit", (code) => reject(new Error(`${what} exited (${code}): ${output.trim()}`)));
   });
+  // Keep draining its output (a full pipe would block it) without keeping it.
+  for (const stream of [child.stdout!, child.stderr!]) stream.removeAllListeners("data").resume();
   return child;
 }
 
