@@ -28,8 +28,8 @@ export interface NmIpConfig {
   /** Default gateway NetworkManager knows for this family (IPxConfig.Gateway, else the applied profile's). */
   gateway?: string;
   /**
-   * The applied profile's ipvX.never-default: NetworkManager then reports no gateway even when the link has
-   * one (a router advertisement's router), so the kernel's view of the link's routers stands in.
+   * The applied profile's ipv6.never-default (read for IPv6 only): NetworkManager then reports no gateway
+   * even when a router advertises itself on the link, so the router the kernel learned stands in.
    */
   neverDefault?: boolean;
 }

@@ -61,7 +61,7 @@ export function toNmDevice(raw: RawDevice): NmDevice {
     ...(connection && { connection }),
     ...(ssid && { ssid }),
     ip4: toIpConfig(raw.ip4Config, raw.appliedConnection?.ipv4, dhcpRouter(raw.dhcp4Config)),
-    ip6: toIpConfig(raw.ip6Config, raw.appliedConnection?.ipv6),
+    ip6: { ...toIpConfig(raw.ip6Config, raw.appliedConnection?.ipv6), ...neverDefault(raw.appliedConnection?.ipv6) },
   };
 }
 
@@ -81,9 +81,7 @@ function toIpConfig(config: Props | undefined, profile: Props | undefined, lease
     : [];
   const gateway =
     str(config?.Gateway) || str(profile?.gateway) || defaultRouteNextHop(profile?.["route-data"]) || leaseRouter;
-  // NetworkManager leaves a setting at its default out of the applied connection: absent means false.
-  const neverDefault = profile?.["never-default"] === true;
-  return { addresses, ...(gateway && { gateway }), ...(neverDefault && { neverDefault }) };
+  return { addresses, ...(gateway && { gateway }) };
 }
 
 /**
@@ -95,6 +93,14 @@ function defaultRouteNextHop(routes: unknown): string {
   if (!Array.isArray(routes)) return "";
   const route = (routes as Props[]).find((r) => num(r.prefix) === 0 && str(r["next-hop"]));
   return route ? str(route["next-hop"]) : "";
+}
+
+/**
+ * Only IPv6 needs it: there it means NetworkManager hides the advertised router. NetworkManager leaves a
+ * setting at its default out of the applied connection: absent means false.
+ */
+function neverDefault(profile: Props | undefined): { neverDefault?: true } {
+  return profile?.["never-default"] === true ? { neverDefault: true } : {};
 }
 
 /**

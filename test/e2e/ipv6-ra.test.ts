@@ -21,6 +21,9 @@ rules:
   - name: lte
     match: { metered: true }
     endpoint: { flags: [subflow, backup] }
+  - name: tether
+    match: { interface: "usb*" }
+    endpoint: { flags: [subflow, backup] }
 `;
 const MB = 1 << 20;
 /**
@@ -50,12 +53,13 @@ describeRig("IPv6 from router advertisements", () => {
 
   const json = async <T>(argv: string[], ns: "host" | "peer" = "host") =>
     JSON.parse((await (ns === "host" ? rig.hostExec(argv) : rig.peerExec(argv))).stdout || "[]") as T;
-  /** lte0's IPv6 routes in the tables we own. */
-  const lteRoutes6 = () => json<Route[]>(["ip", "-6", "-j", "route", "show", "table", "all", "proto", PROTOCOL, "dev", "lte0"]);
+  /** A link's IPv6 routes in the tables we own. */
+  const ownRoutes6 = (dev: string) => json<Route[]>(["ip", "-6", "-j", "route", "show", "table", "all", "proto", PROTOCOL, "dev", dev]);
+  const lteRoutes6 = () => ownRoutes6("lte0");
   const lteDefault = async () => (await lteRoutes6()).find((r) => r.dst === "default")?.gateway;
-  /** The peer end's link-local address: the router lte0 hears advertisements from. */
-  const peerLinkLocal = async () => {
-    const links = await json<{ addr_info: { local: string; scope: string }[] }[]>(["ip", "-6", "-j", "addr", "show", "dev", "lte0"], "peer");
+  /** The peer end's link-local address: the router the link hears advertisements from. */
+  const peerLinkLocal = async (dev = "lte0") => {
+    const links = await json<{ addr_info: { local: string; scope: string }[] }[]>(["ip", "-6", "-j", "addr", "show", "dev", dev], "peer");
     return links[0]!.addr_info.find((a) => a.scope === "link")!.local;
   };
   const waitDefaultVia = (router: string, timeoutMs = 10_000, poke?: () => Promise<unknown>) =>
@@ -150,5 +154,24 @@ describeRig("IPv6 from router advertisements", () => {
     const probe = () => rig.hostExec(["python3", "-c", PROBE, ownAddr6, rig.serverAddr6]);
     await waitDefaultVia("fe80::ffff:1", 30_000, probe);
     expect((await probe()).exitCode).toBe(0);
+  }, 45_000);
+
+  it("a link that is not never-default follows NetworkManager's gateway, which honours a router lifetime of 0", async () => {
+    // A tethered phone: RA + DHCPv6, default route allowed (higher metric than wan0's in the main table).
+    await rig.addLink({ name: "usb0", ra: true });
+    const router = await peerLinkLocal("usb0");
+    const usbDefault = async () => (await ownRoutes6("usb0")).find((r) => r.dst === "default")?.gateway;
+    await rig.waitFor(async () => (await usbDefault()) === router, 20_000, `usb0's table to route IPv6 via ${router}`);
+    expect((await rig.nmcli("-g", "IP6.GATEWAY", "device", "show", "usb0")).trim().replaceAll("\\", "")).toBe(router);
+    const usbPrefix = `${rig.links.usb0!.hostAddr6!.replace(/::2$/, "::")}/64`;
+    expect(await ownRoutes6("usb0")).toContainEqual(expect.objectContaining({ dst: usbPrefix }));
+
+    // The router says it is no default router any more: NetworkManager drops the gateway, and so do we,
+    // although the kernel still flags the neighbour as a router.
+    await rig.restartRouter("usb0", { routerLifetimeS: 0 });
+    await rig.waitFor(async () => (await usbDefault()) === undefined, 20_000, "usb0's IPv6 default route to go");
+    expect(await ownRoutes6("usb0")).toContainEqual(expect.objectContaining({ dst: usbPrefix }));
+    const neighbours = await json<Neighbour[]>(["ip", "-6", "-j", "neigh", "show", "dev", "usb0"]);
+    expect(neighbours.find((n) => n.dst === router)).toHaveProperty("router");
   }, 45_000);
 });
