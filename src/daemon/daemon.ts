@@ -10,7 +10,7 @@ import { watchNetworkManager, type NmWatch } from "../nm/watch.js";
 import { formatDiagnostic, type LoadResult } from "../policy/load.js";
 import { openKernelIo, reconcile, sweep } from "../reconcile.js";
 import type { KernelState } from "../model/types.js";
-import { patchKnown } from "./kernel-cache.js";
+import { isNeighbourNoise, patchKnown } from "./kernel-cache.js";
 import { serialLoop } from "./loop.js";
 import { conflictReporter, reportOperations } from "./report.js";
 
@@ -177,9 +177,7 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     const before = known;
     known = known && patchKnown(known, event);
     const reason = kernelTrigger(event);
-    // A known router moving between usable states (REACHABLE, STALE, ...) every few seconds changes nothing.
-    const unchanged = event.kind === "router" && known !== undefined && known === before;
-    if (reason !== undefined && !unchanged) loop.request(reason);
+    if (reason !== undefined && !isNeighbourNoise(event, before, known)) loop.request(reason);
   });
 
   const pidFile = writeDaemonPidFile(opts.runDir);

@@ -47,6 +47,14 @@ export function patchKnown(known: KernelState, event: KernelEvent): KernelState 
   }
 }
 
+/**
+ * A router the cache already lists moving between usable states (REACHABLE, STALE, DELAY, ...), which the
+ * kernel announces every few seconds while the link carries traffic: nothing to reconcile.
+ */
+export function isNeighbourNoise(event: KernelEvent, before: KernelState | undefined, after: KernelState | undefined): boolean {
+  return event.kind === "router" && after !== undefined && after === before;
+}
+
 function sameAddress(a: KernelAddress, b: Pick<KernelAddress, "ifname" | "family" | "address">): boolean {
   return a.ifname === b.ifname && a.family === b.family && a.address === b.address;
 }

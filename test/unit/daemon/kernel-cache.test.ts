@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { patchKnown } from "../../../src/daemon/kernel-cache.js";
+import { isNeighbourNoise, patchKnown } from "../../../src/daemon/kernel-cache.js";
 import type { KernelEvent } from "../../../src/kernel/monitor.js";
 import type { KernelAddress, KernelState } from "../../../src/model/types.js";
 
@@ -63,6 +63,18 @@ describe("patchKnown", () => {
     ]);
     expect(patchKnown(added!, { kind: "router", usable: false, ...router })?.routers).toEqual([]);
     expect(patchKnown(known, { kind: "router", usable: false, ...router })).toBe(known);
+  });
+
+  it("calls a known router's state change noise, and a new or lost router news (also without a cache)", () => {
+    const router = { kind: "router" as const, dev: "lte0", address: "fe80::99", usable: true };
+    const withRouter = patchKnown(known, router)!;
+    expect(isNeighbourNoise(router, withRouter, patchKnown(withRouter, router))).toBe(true);
+    expect(isNeighbourNoise(router, known, withRouter)).toBe(false);
+    const lost = { ...router, usable: false };
+    expect(isNeighbourNoise(lost, withRouter, patchKnown(withRouter, lost))).toBe(false);
+    expect(isNeighbourNoise(router, undefined, undefined)).toBe(false);
+    const address = { kind: "address-added" as const, ...wan };
+    expect(isNeighbourNoise(address, known, known)).toBe(false);
   });
 
   it("leaves the cache as it is for route and rule events (our own writes; the re-read after applying saw them)", () => {
