@@ -174,4 +174,4 @@ describeRig("IPv6 from router advertisements", () => {
     const neighbours = await json<Neighbour[]>(["ip", "-6", "-j", "neigh", "show", "dev", "usb0"]);
     expect(neighbours.find((n) => n.dst === router)).toHaveProperty("router");
   }, 45_000);
-});
+}, { commands: ["dnsmasq"] });
