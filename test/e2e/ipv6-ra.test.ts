@@ -74,7 +74,7 @@ describeRig("IPv6 from router advertisements", () => {
       links: [{ name: "wan0", ipv6: true }, { name: "lte0", ra: true, neverDefault: true, metered: true }],
     });
     ownAddr6 = rig.links.lte0!.hostAddr6!;
-    prefix = `${ownAddr6.replace(/::2$/, "::")}/64`;
+    prefix = rig.links.lte0!.prefix6!;
     const policyFile = join(rig.dir, "policy.yaml");
     writeFileSync(policyFile, POLICY, { mode: 0o644 });
     daemon = rig.spawnInHost([process.execPath, CLI, "daemon", "--policy", policyFile], {
@@ -156,15 +156,19 @@ describeRig("IPv6 from router advertisements", () => {
     expect((await probe()).exitCode).toBe(0);
   }, 45_000);
 
-  it("a link that is not never-default follows NetworkManager's gateway, which honours a router lifetime of 0", async () => {
-    // A tethered phone: RA + DHCPv6, default route allowed (higher metric than wan0's in the main table).
-    await rig.addLink({ name: "usb0", ra: true });
+  it("a SLAAC link that is not never-default follows NetworkManager's gateway, which honours a router lifetime of 0", async () => {
+    // A tethered phone: SLAAC, default route allowed (higher metric than wan0's in the main table).
+    await rig.addLink({ name: "usb0", ra: "slaac" });
     const router = await peerLinkLocal("usb0");
     const usbDefault = async () => (await ownRoutes6("usb0")).find((r) => r.dst === "default")?.gateway;
     await rig.waitFor(async () => (await usbDefault()) === router, 20_000, `usb0's table to route IPv6 via ${router}`);
     expect((await rig.nmcli("-g", "IP6.GATEWAY", "device", "show", "usb0")).trim().replaceAll("\\", "")).toBe(router);
-    const usbPrefix = `${rig.links.usb0!.hostAddr6!.replace(/::2$/, "::")}/64`;
-    expect(await ownRoutes6("usb0")).toContainEqual(expect.objectContaining({ dst: usbPrefix }));
+    const usbPrefix = rig.links.usb0!.prefix6!;
+    // The address the host formed in the advertised prefix: an endpoint, the prefix route's source.
+    const slaac = await json<{ address: string; dev?: string }[]>(["ip", "-j", "mptcp", "endpoint", "show"]);
+    const usbAddr = slaac.find((e) => e.dev === "usb0" && e.address.startsWith(usbPrefix.replace(/::\/64$/, ":")))?.address;
+    expect(usbAddr).toBeDefined();
+    expect(await ownRoutes6("usb0")).toContainEqual(expect.objectContaining({ dst: usbPrefix, prefsrc: usbAddr }));
 
     // The router says it is no default router any more: NetworkManager drops the gateway, and so do we,
     // although the kernel still flags the neighbour as a router.

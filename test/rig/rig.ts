@@ -355,20 +355,21 @@ function startDhcpServer(
 }
 
 /**
- * dnsmasq on an `ra` link's peer end: DHCPv4, router advertisements and DHCPv6 from one foreground process.
+ * dnsmasq on an `ra` link's peer end: DHCPv4, router advertisements and DHCPv6 (none on a "slaac" link: no
+ * host address is set for it) from one foreground process.
  * Returns once it has announced router advertisements on the link.
  */
 function startDnsmasq(
   peerNs: string, dir: string, addrs: LinkAddresses, routerLifetimeS: number | undefined, record: (pid: number) => void,
 ): Promise<ChildProcess> {
   const ifname = addrs.name;
-  const prefix = addrs.hostAddr6!.replace(/::2$/, "");
+  const base = addrs.prefix6!.replace(/::\/64$/, "");
   const argv = [
     "dnsmasq", "--keep-in-foreground", "--log-facility=-", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
     "--port=0", "--user=root", "--pid-file=", `--dhcp-leasefile=${dir}/dnsmasq-${ifname}.leases`,
     "--bind-interfaces", `--interface=${ifname}`,
     `--dhcp-range=${addrs.hostAddr4},${addrs.hostAddr4},255.255.255.0,1h`, `--dhcp-option=3,${addrs.peerAddr4}`,
-    "--enable-ra", `--dhcp-range=${prefix}::2,${prefix}::2,64,1h`,
+    "--enable-ra", addrs.hostAddr6 === undefined ? `--dhcp-range=${base}::,ra-only,64,1h` : `--dhcp-range=${base}::2,${base}::2,64,1h`,
     // Every 3 s instead of minutes apart: a host that missed one (NetworkManager still starting) soon hears the next.
     `--ra-param=${ifname},3${routerLifetimeS === undefined ? "" : `,${routerLifetimeS}`}`,
   ];
