@@ -1,5 +1,6 @@
 // The kernel state the daemon's last reconcile read back, kept current with `ip monitor`'s address, link,
-// main-table gateway and prefix, and router-neighbour events, so that a reconcile an address event started can plan at once instead of reading the kernel first.
+// main-table gateway and prefix, and router-neighbour events, so that a reconcile an address event started
+// can plan at once instead of reading the kernel first.
 // It only ever stands in for that first read: every reconcile still re-reads after applying.
 import type { KernelEvent } from "../kernel/monitor.js";
 import type { KernelAddress, KernelState } from "../model/types.js";

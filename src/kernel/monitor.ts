@@ -34,8 +34,8 @@ const LINK = /^\d+: ([^:@\s]+)(?:@\S*)?: <([^>]*)>/;
 const RULE = /^\d+:\t/;
 /** Routes in another table name it (`table 1000`); the main table's do not. */
 const MAIN_DEFAULT = /^default via ([0-9a-f.:]+) dev (\S+)(?!.* table )/i;
-/** NetworkManager's router-advertised prefix routes live in the main table, without a next hop. */
-const RA_PREFIX = /^([0-9a-f:]+\/\d+) dev (\S+) proto ra\b(?!.* (?:table|via) )/i;
+/** NetworkManager's router-advertised prefix routes live in the main table, without a next hop (`ra` is 9). */
+const RA_PREFIX = /^([0-9a-f:]+\/\d+) dev (\S+) proto (?:ra|9)\b(?!.* (?:table|via) )/i;
 const NEIGHBOUR = /^([0-9a-f.:]+) dev (\S+)(.*?)\s*\b(?:INCOMPLETE|REACHABLE|STALE|DELAY|PROBE|FAILED|NOARP|PERMANENT|NONE)\s*$/;
 const SCOPE_WORDS = new Set(["scope", "global", "link", "host", "site", "nowhere"]);
 const LIFETIME_WORDS = /^(valid_lft|preferred_lft|brd|metric|proto|forever|\d+sec)$/;
@@ -100,9 +100,9 @@ function addressFlags(rest: string, family: Family): string[] {
 const RESTART_DELAY_MS = 200;
 
 /**
- * Kernel address, link, route, rule and router-neighbour changes as events, from one resident `ip monitor`. If that process
- * dies (OOM killer, an admin's kill), it is started again and a `monitor-restarted` event says that
- * changes may have been missed.
+ * Kernel address, link, route, rule and router-neighbour changes as events, from one resident `ip monitor`.
+ * If that process dies (OOM killer, an admin's kill), it is started again and a `monitor-restarted` event
+ * says that changes may have been missed.
  */
 export function watchKernel(onEvent: (e: KernelEvent) => void, opts?: IpOptions): { stop(): Promise<void> } {
   let stopped = false;

@@ -1,8 +1,9 @@
 // The kernel's current state in one group of show lines per resident process: the inet process reads
 // endpoints, limits, links and IPv4 rules, routes and addresses; the inet6 process IPv6 rules, routes,
-// addresses, the main table's router-advertised prefixes and the neighbours flagged as routers. Measured with iproute2 6.1: `rule show` without a family lists IPv4 rules only, so IPv6 rules
-// need the `-6` process; `addr show` under -4 lists inet addresses only; `route show table all proto N`
-// filters by protocol and then leaves "protocol" out of each route. Protocols go by number: iproute2 6.1
+// addresses, the main table's router-advertised prefixes and the neighbours flagged as routers. Measured
+// with iproute2 6.1: `rule show` without a family lists IPv4 rules only, so IPv6 rules need the `-6`
+// process; `addr show` under -4 lists inet addresses only; `route show table all proto N` filters by
+// protocol and then leaves "protocol" out of each route. Protocols go by number: iproute2 6.1
 // caches the last protocol name it resolved and, after a numeric `proto 203`, answers that name with 203
 // (measured: `proto ra` then listed our own routes' protocol, i.e. nothing in the main table).
 import type { KernelState, Marks } from "../model/types.js";

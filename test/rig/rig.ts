@@ -179,7 +179,8 @@ async function buildRig(state: RigState, specs: LinkSpec[]): Promise<Rig> {
       // A router answers neighbour solicitations with the router flag; a host peer's answer would clear the
       // flag the kernel set from the advertisement.
       await run(["ip", "netns", "exec", peerNs, "sysctl", "-q", "-w", `net.ipv6.conf.${spec.name}.forwarding=1`]);
-      dhcpServers.set(spec.name, await startDnsmasq(peerNs, dir, addrs, routerLifetimes.get(spec.name), (pid) => record(pid, `dnsmasq ${spec.name}`)));
+      const onPid = (pid: number) => record(pid, `dnsmasq ${spec.name}`);
+      dhcpServers.set(spec.name, await startDnsmasq(peerNs, dir, addrs, routerLifetimes.get(spec.name), onPid));
     } else if (spec.dhcp && addrs.hostAddr4 && addrs.peerAddr4) {
       const server = await startDhcpServer(peerNs, spec.name, addrs, (pid) => record(pid, `dhcp ${spec.name}`));
       dhcpServers.set(spec.name, server);
@@ -313,7 +314,8 @@ async function buildRig(state: RigState, specs: LinkSpec[]): Promise<Rig> {
         await run(["ip", "-n", peerNs, "addr", "add", `${opts.linkLocal}/64`, "dev", ifname, "nodad"]);
       }
       if (opts.routerLifetimeS !== undefined) routerLifetimes.set(ifname, opts.routerLifetimeS);
-      dhcpServers.set(ifname, await startDnsmasq(peerNs, dir, addrs, routerLifetimes.get(ifname), (pid) => record(pid, `dnsmasq ${ifname}`)));
+      const onPid = (pid: number) => record(pid, `dnsmasq ${ifname}`);
+      dhcpServers.set(ifname, await startDnsmasq(peerNs, dir, addrs, routerLifetimes.get(ifname), onPid));
     },
     deviceState,
     waitDeviceState,
