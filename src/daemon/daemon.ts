@@ -10,7 +10,7 @@ import { watchNetworkManager, type NmWatch } from "../nm/watch.js";
 import { formatDiagnostic, type LoadResult } from "../policy/load.js";
 import { openKernelIo, reconcile, sweep } from "../reconcile.js";
 import type { KernelState } from "../model/types.js";
-import { patchKnown } from "./kernel-cache.js";
+import { isNeighbourNoise, patchKnown } from "./kernel-cache.js";
 import { serialLoop } from "./loop.js";
 import { startMetricsFile, type MetricsFileOptions } from "./metrics.js";
 import { conflictReporter, reportOperations } from "./report.js";
@@ -60,6 +60,10 @@ export function kernelTrigger(event: KernelEvent): string | undefined {
       return `${KERNEL_REASON}link ${event.ifname} ${event.up ? "up" : "down"}`;
     case "main-default":
       return `${KERNEL_REASON}main default route via ${event.gateway} dev ${event.dev} ${event.added ? "added" : "removed"}`;
+    case "ra-prefix":
+      return `${KERNEL_REASON}advertised prefix ${event.dst} dev ${event.dev} ${event.added ? "added" : "removed"}`;
+    case "router":
+      return `${KERNEL_REASON}router ${event.address} dev ${event.dev} ${event.usable ? "usable" : "gone"}`;
     case "monitor-restarted":
       return "kernel monitor restarted";
     default:
@@ -178,9 +182,10 @@ export function startDaemon(opts: DaemonOptions): Daemon {
 
   const kernel = watchKernel((event) => {
     eventsDuringRun.push(event);
+    const before = known;
     known = known && patchKnown(known, event);
     const reason = kernelTrigger(event);
-    if (reason !== undefined) loop.request(reason);
+    if (reason !== undefined && !isNeighbourNoise(event, before, known)) loop.request(reason);
   });
 
   const pidFile = writeDaemonPidFile(opts.runDir);

@@ -12,6 +12,8 @@ export interface TrafficOptions {
   seconds: number;
   /** Link whose peer address the sender connects to (the initial subflow); default: the rig's first link. */
   via?: string;
+  /** Address to connect to instead of the `via` link's peer address (e.g. the rig's serverAddr6). */
+  to?: string;
   port?: number;
 }
 
@@ -35,7 +37,7 @@ export interface TrafficRun {
 export async function startTraffic(rig: Rig, opts: TrafficOptions): Promise<TrafficRun> {
   const via = opts.via ?? Object.keys(rig.links)[0];
   const link = via === undefined ? undefined : rig.links[via];
-  const target = link?.peerAddr4 ?? link?.peerAddr6;
+  const target = opts.to ?? link?.peerAddr4 ?? link?.peerAddr6;
   if (target === undefined) throw new Error(`no peer address on link ${via}`);
   const port = String(opts.port ?? 5201);
 
