@@ -1,13 +1,14 @@
 // `status` as data: per device what NetworkManager says, which rule matched, what the kernel holds for it,
 // and whether that is what the policy wants; plus limits and warnings. Pure: built from one assessment.
-import type { Endpoint, KernelState, NmDevice, NmSnapshot, Operation, Policy } from "./model/types.js";
+import type { Endpoint, KernelState, NmDevice, NmFact, NmSnapshot, Operation, Policy } from "./model/types.js";
 import { isInPlay } from "./desired/index.js";
 import { deviceStateName } from "./nm/nm-enums.js";
 import { matchDevice } from "./policy/match.js";
 import { ownsEndpoint, ownsMarked } from "./plan/ownership.js";
 import type { Assessment } from "./reconcile.js";
 
-export type DeviceRole = "managed" | "ignored" | "unmatched" | "inactive";
+/** "undecided": a rule that may match waits for facts NetworkManager has not reported; the kernel is left as it is. */
+export type DeviceRole = "managed" | "ignored" | "unmatched" | "inactive" | "undecided";
 
 export interface DeviceStatus {
   interface: string;
@@ -17,6 +18,8 @@ export interface DeviceStatus {
   metered: string;
   rule?: string;
   role: DeviceRole;
+  /** With role "undecided": the facts the rule waits for. */
+  unknown?: NmFact[];
   addresses: string[];
   endpoints: Pick<Endpoint, "id" | "address" | "flags">[];
   table?: number;
@@ -48,14 +51,17 @@ export function buildStatus(snapshot: NmSnapshot, policy: Policy, a: Assessment)
 }
 
 function deviceStatus(d: NmDevice, policy: Policy, current: KernelState, pending: readonly Operation[]): DeviceStatus {
-  const rule = matchDevice(d, policy.rules);
+  const match = matchDevice(d, policy.rules);
+  const rule = match.kind === "none" ? undefined : match.rule;
   const role: DeviceRole = !isInPlay(d, current, policy)
     ? "inactive"
-    : rule === undefined
+    : match.kind === "none"
       ? "unmatched"
-      : rule.action.kind === "ignore"
-        ? "ignored"
-        : "managed";
+      : match.kind === "undecided"
+        ? "undecided"
+        : match.rule.action.kind === "ignore"
+          ? "ignored"
+          : "managed";
   const addresses = current.addresses.filter((x) => x.ifname === d.interface);
   const own = new Set(addresses.map((x) => x.address));
   const table = current.rules.find((r) => ownsMarked(r, policy.marks) && own.has(r.from))?.table;
@@ -67,6 +73,7 @@ function deviceStatus(d: NmDevice, policy: Policy, current: KernelState, pending
     metered: d.metered,
     ...(rule && { rule: rule.name }),
     role,
+    ...(role === "undecided" && match.kind === "undecided" && { unknown: match.unknown }),
     addresses: addresses.map((x) => `${x.address}/${x.prefix}`),
     endpoints: current.endpoints
       .filter((e) => e.dev === d.interface || own.has(e.address))
