@@ -12,7 +12,7 @@ import { openKernelIo, reconcile, sweep } from "../reconcile.js";
 import type { KernelState } from "../model/types.js";
 import { patchKnown } from "./kernel-cache.js";
 import { serialLoop } from "./loop.js";
-import { conflictReporter, reportOperations } from "./report.js";
+import { conflictReporter, heldReporter, reportOperations } from "./report.js";
 
 export interface DaemonOptions {
   policy: Policy;
@@ -68,6 +68,7 @@ export function startDaemon(opts: DaemonOptions): Daemon {
   const log = opts.log;
   const io = openKernelIo();
   const reportConflicts = conflictReporter(log.child({ component: "plan" }));
+  const reportHeld = heldReporter(log.child({ component: "plan" }));
   let policy = opts.policy;
   let watch: NmWatch | undefined;
   /** No NetworkManager read yet: an empty snapshot would sweep every link, so nothing is reconciled. */
@@ -112,7 +113,8 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     }
     known = eventsDuringRun.reduce<KernelState | undefined>((k, e) => k && patchKnown(k, e), outcome.final);
     const ms = Number((performance.now() - started).toFixed(2));
-    log.debug({ reasons, ms, lockMs, fast, operations: outcome.plan.operations.length }, "reconciled");
+    const held = outcome.desired.held.length;
+    log.debug({ reasons, ms, lockMs, fast, operations: outcome.plan.operations.length, held }, "reconciled");
     const unfinished = outcome.applied.failed.length > 0 || outcome.remaining.length > 0;
     // What the re-read still finds either follows news that came during the run (a gateway's default route
     // right after the address: the run that news requested handles it, from the cache) or, with no news,
@@ -133,6 +135,7 @@ export function startDaemon(opts: DaemonOptions): Daemon {
       else retryMs = RETRY_FIRST_MS;
     }
     reportConflicts(outcome.plan.conflicts);
+    reportHeld(outcome.desired.held);
   };
 
   const loop = serialLoop(runReconcile, (error) => {

@@ -3,7 +3,7 @@
 // change, and nothing at info level when there was nothing to do.
 import { renderCommand } from "../apply/render.js";
 import type { Logger } from "../log.js";
-import type { Conflict, Operation } from "../model/types.js";
+import type { Conflict, HeldDevice, Operation } from "../model/types.js";
 import { describeOperation } from "../plan/index.js";
 import type { Outcome } from "../reconcile.js";
 
@@ -29,5 +29,20 @@ export function conflictReporter(log: Logger): (conflicts: readonly Conflict[]) 
     last = now;
     if (conflicts.length === 0) log.info("conflicts resolved");
     for (const c of conflicts) log.warn({ device: c.device, conflict: c.kind }, c.message);
+  };
+}
+
+/**
+ * Logs the devices left as they are until NetworkManager reports their facts, whenever that set changes:
+ * a restarted NetworkManager re-assuming its devices shows up as a hold for a few ms and its release.
+ */
+export function heldReporter(log: Logger): (held: readonly HeldDevice[]) => void {
+  let last = "[]";
+  return (held) => {
+    const now = JSON.stringify(held);
+    if (now === last) return;
+    last = now;
+    if (held.length === 0) log.info("every device's facts are known");
+    for (const h of held) log.info({ device: h.device, rule: h.rule, unknown: h.unknown }, `${h.device}: kernel left as it is until NetworkManager reports ${h.unknown.join(", ")}`);
   };
 }
