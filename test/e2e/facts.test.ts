@@ -1,7 +1,8 @@
 // Decide only on known facts, follow every fact live: the daemon against a real NetworkManager while an
 // endpoint sampler (test/rig/endpoint_sampler.py, a generic-netlink dump every ~0.5 ms) records every
 // endpoint list the kernel holds. Policy as in the field report: metered → backup, veth → full subflow,
-// so a metered link seen half-known would show up as a full subflow.
+// so a metered link seen half-known would show up as a full subflow; a first rule on the connection id
+// shows that fact followed live too.
 import type { ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,6 +14,9 @@ import { startRig, type Rig } from "../rig/rig.js";
 
 const POLICY = `version: 1
 rules:
+  - name: spare
+    match: { connection: "spare-*" }
+    endpoint: { flags: [subflow, backup] }
   - name: metered
     match: { metered: true }
     endpoint: { flags: [subflow, backup] }
@@ -109,14 +113,15 @@ describeRig("facts: known facts only, followed live", () => {
     endpointOf(list, "lte0")?.flags.join(",") === "subflow,backup";
 
   beforeAll(async () => {
-    await run(["npx", "tsc", "-p", "."]);
+    // The daemon runs from dist/; on a busy 2-core machine the build alone can take over 30 s.
+    await run(["npx", "tsc", "-p", "."], { timeoutMs: 120_000 });
     rig = await startRig({ links: [{ name: "wan0" }, { name: "lte0", neverDefault: true, metered: true }] });
     console.info(`rig ${rig.name}`);
     policyFile = join(rig.dir, "policy.yaml");
     runDir = join(rig.dir, "run");
     writeFileSync(policyFile, POLICY, { mode: 0o644 });
     await startDaemon();
-  });
+  }, 180_000);
   afterAll(async () => {
     daemon?.kill("SIGKILL");
     await rig?.stop();
@@ -225,5 +230,22 @@ describeRig("facts: known facts only, followed live", () => {
     expect(ms).toBeLessThan(1_000);
     // In place: every list the sampler saw holds lte0's endpoint with the same id.
     expect(sampler.samples.map((s) => endpointOf(s.endpoints, "lte0")?.id)).toEqual(sampler.samples.map(() => before!.id));
+  });
+
+  it("renaming the active connection (con mod + reapply) moves its endpoint to the rule for the new id, in place", async () => {
+    const sampler = await startSampler();
+    const before = endpointOf(latest(sampler), "wan0");
+    expect(before?.flags).toEqual(["subflow"]);
+    try {
+      await rig.nmcli("connection", "modify", "wan0", "connection.id", "spare-wan0");
+      await rig.nmcli("device", "reapply", "wan0");
+      await rig.waitFor(() => endpointOf(latest(sampler), "wan0")?.flags.join(",") === "subflow,backup", 5_000, "wan0's endpoint to be a backup");
+    } finally {
+      await rig.nmcli("connection", "modify", "spare-wan0", "connection.id", "wan0");
+      await rig.nmcli("device", "reapply", "wan0");
+    }
+    await rig.waitFor(() => endpointOf(latest(sampler), "wan0")?.flags.join(",") === "subflow", 5_000, "wan0's endpoint to be a full subflow again");
+    await sampler.stop();
+    expect(sampler.samples.map((s) => endpointOf(s.endpoints, "wan0")?.id)).toEqual(sampler.samples.map(() => before!.id));
   });
 });
