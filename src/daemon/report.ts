@@ -33,16 +33,18 @@ export function conflictReporter(log: Logger): (conflicts: readonly Conflict[]) 
 }
 
 /**
- * Logs the devices left as they are until NetworkManager reports their facts, whenever that set changes:
- * a restarted NetworkManager re-assuming its devices shows up as a hold for a few ms and its release.
+ * Logs a device when it becomes held (left as it is until NetworkManager reports its facts) and when it is
+ * decided again: a restarted NetworkManager re-assuming its devices shows up as a hold for a few ms.
  */
 export function heldReporter(log: Logger): (held: readonly HeldDevice[]) => void {
-  let last = "[]";
+  let last = new Map<string, string>();
   return (held) => {
-    const now = JSON.stringify(held);
-    if (now === last) return;
+    const now = new Map(held.map((h) => [h.device, JSON.stringify(h)]));
+    for (const h of held) {
+      if (last.get(h.device) === now.get(h.device)) continue;
+      log.info({ device: h.device, rule: h.rule, unknown: h.unknown }, `${h.device}: kernel left as it is until NetworkManager reports ${h.unknown.join(", ")}`);
+    }
+    for (const device of last.keys()) if (!now.has(device)) log.info({ device }, `${device}: facts known, deciding again`);
     last = now;
-    if (held.length === 0) log.info("every device's facts are known");
-    for (const h of held) log.info({ device: h.device, rule: h.rule, unknown: h.unknown }, `${h.device}: kernel left as it is until NetworkManager reports ${h.unknown.join(", ")}`);
   };
 }

@@ -153,6 +153,28 @@ describe("watchNetworkManager with a fake bus", () => {
     expect(watch.snapshot().devices.find((d) => d.interface === "wan0")?.ip4.addresses).toEqual([]);
   });
 
+  it("follows the facts rules match on: Metered on the device, the connection's id on the active connection", async () => {
+    const { nm, watch, changes, lte } = await setup();
+    const device = () => watch.snapshot().devices.find((d) => d.interface === "lte0")!;
+    const changed = (path: string) =>
+      nm.emit({ path, iface: "org.freedesktop.DBus.Properties", member: "PropertiesChanged", body: [] });
+    // A restarted NetworkManager re-assuming the device: Metered 0 first, then its answer.
+    nm.props(lte.path, DEVICE_IFACE).Metered = 0;
+    changed(lte.path);
+    await settle();
+    expect(device().metered).toBe("unknown");
+    nm.props(lte.path, DEVICE_IFACE).Metered = 2;
+    changed(lte.path);
+    await settle();
+    expect(device().metered).toBe("no");
+    const active = lte.device.ActiveConnection as string;
+    nm.props(active, "org.freedesktop.NetworkManager.Connection.Active").Id = "renamed";
+    changed(active);
+    await settle();
+    expect(device().connection?.id).toBe("renamed");
+    expect(changes).toEqual(["lte0", "lte0", "lte0"]);
+  });
+
   it("removes a device after DeviceRemoved, but keeps all when NetworkManager is shutting down", async () => {
     const { nm, watch, changes, wan, lte } = await setup();
     const removed = (path: string) =>
