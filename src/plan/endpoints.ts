@@ -1,4 +1,5 @@
 import type { Conflict, DesiredEndpoint, DesiredState, Endpoint, Marks, Operation } from "../model/types.js";
+import type { Held } from "./hold.js";
 import { lowestFree, ownsEndpoint } from "./ownership.js";
 import type { PlanPart } from "./part.js";
 
@@ -9,17 +10,21 @@ export const KERNEL_ENDPOINT_MAX = 8;
  * Endpoints are identified by address (the kernel holds one endpoint per address). Owned endpoints
  * nobody wants are deleted; a wanted one that differs only in `backup` is changed in place (its subflows
  * survive); any other difference needs delete + add, which keeps the id. New endpoints take the lowest
- * free id of our range. Foreign endpoints are never touched: one on a wanted address is reported.
+ * free id of our range. Foreign endpoints are never touched: one on a wanted address is reported. Held
+ * endpoints (a device whose facts are unknown) are left as they are, and their ids stay taken.
  */
 export function planEndpoints(
   desired: Pick<DesiredState, "endpoints" | "devices">,
   current: readonly Endpoint[],
   marks: Marks,
+  held?: Pick<Held, "endpoint">,
 ): PlanPart {
   const ops: Operation[] = [];
   const conflicts: Conflict[] = [];
   const wanted = new Set(desired.endpoints.map((e) => e.address));
-  const ownedByAddress = new Map(current.filter((e) => ownsEndpoint(e, marks)).map((e) => [e.address, e]));
+  const ownedByAddress = new Map(
+    current.filter((e) => ownsEndpoint(e, marks) && !held?.endpoint(e)).map((e) => [e.address, e]),
+  );
   const foreignByAddress = new Map(current.filter((e) => !ownsEndpoint(e, marks)).map((e) => [e.address, e]));
   const used = new Set(current.map((e) => e.id));
 
