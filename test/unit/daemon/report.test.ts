@@ -12,7 +12,7 @@ function capture() {
       done();
     },
   });
-  return { lines, log: createLogger("info", stream) };
+  return { lines, log: createLogger({ level: "info", format: "json", destination: stream }) };
 }
 
 describe("heldReporter", () => {
