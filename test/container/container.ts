@@ -12,6 +12,8 @@ import { onExitOrSignal } from "../rig/exit-handlers.js";
 import { isAlive, processRecord, type ProcessRecord } from "../rig/state.js";
 
 const STATE_DIR = "/run/mptcp-policy-containers";
+// Writable layers of "overlay" mounts: on disk, not in memory; one folder per container, removed at teardown.
+const LAYERS_DIR = "/var/tmp/mptcp-policy-containers";
 const BOOT_TIMEOUT_MS = 60_000;
 const INNER_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -101,7 +103,13 @@ async function boot(state: ContainerState, opts: ContainerOptions, unregister: (
     writeState(state);
     return rec;
   };
-  const mountArgs = (opts.mounts ?? []).map((m) => m.mode === "ro" ? `--bind-ro=${m.host}:${m.dest}` : `--overlay=${m.host}::${m.dest}`);
+  const mountArgs = (opts.mounts ?? []).map((m, i) => {
+    if (m.mode === "ro") return `--bind-ro=${m.host}:${m.dest}`;
+    // nspawn puts the overlay's workdir beside the upper folder: each mount gets a folder of its own.
+    const upper = join(LAYERS_DIR, name, String(i), "upper");
+    mkdirSync(upper, { recursive: true });
+    return `--overlay=${m.host}:${upper}:${m.dest}`;
+  });
   // --volatile=overlay: the cached root stays read-only below a tmpfs that vanishes with the container.
   const nspawn = spawn("systemd-nspawn", ["-D", opts.root, `--machine=${name}`, "--boot", "--register=no", "--keep-unit",
     "--private-network", "--volatile=overlay", "--console=passive", ...mountArgs], { stdio: ["ignore", "pipe", "pipe"] });
@@ -252,6 +260,7 @@ function teardownSync(state: ContainerState): void {
   for (const ns of state.namespaces) {
     if (existsSync(`/run/netns/${ns}`)) spawnSync("ip", ["netns", "del", ns], { stdio: "ignore" });
   }
+  rmSync(join(LAYERS_DIR, state.name), { recursive: true, force: true });
   rmSync(join(STATE_DIR, state.name), { recursive: true, force: true });
 }
 
