@@ -142,7 +142,8 @@ async function boot(state: ContainerState, opts: ContainerOptions, unregister: (
 
   const nsenter = (argv: string[], o: InnerOptions = {}) => {
     const env = Object.entries({ PATH: INNER_PATH, HOME: "/root", LANG: "C.UTF-8", ...o.env }).map(([k, v]) => `${k}=${v}`);
-    return ["nsenter", "-t", String(pid1), "-a", `--wd=${o.cwd ?? "/"}`, "--", "env", "-i", ...env, ...argv];
+    // The working directory is set by env inside: nsenter's --wd resolves it before entering the mount namespace.
+    return ["nsenter", "-t", String(pid1), "-a", "--", "env", "-i", `--chdir=${o.cwd ?? "/"}`, ...env, ...argv];
   };
   const innerExec = (argv: string[], o: InnerOptions = {}) => exec(nsenter(argv, o), { input: o.input, timeoutMs: o.timeoutMs });
   const innerRun = (argv: string[], o: InnerOptions = {}) => run(nsenter(argv, o), { input: o.input, timeoutMs: o.timeoutMs });

@@ -50,20 +50,28 @@ describeWhenReady("end-to-end suite on Debian 13 (NetworkManager 1.52) in a boot
         "--reporter=default", "--reporter=json", `--outputFile.json=${RESULTS}`],
         { cwd: INNER_REPO, env: { CI: "true" }, timeoutMs: SUITE_TIMEOUT_MS });
       console.info(`inner suite: ${((Date.now() - t0) / 1000).toFixed(0)} s, exit ${result.exitCode}`);
-      let report: { testResults: { assertionResults: AssertionResult[] }[] };
+      let report: { testResults: { name: string; status: string; message: string; assertionResults: AssertionResult[] }[] };
       try {
         report = JSON.parse(await c.run(["cat", RESULTS]));
       } catch (error) {
         throw new Error(`no results from the inner run (${(error as Error).message}):\n${result.stdout.slice(-6000)}\n${result.stderr.slice(-3000)}`);
       }
       const tests = report.testResults.flatMap((f) => f.assertionResults);
+      // A file that failed outside its tests (import, beforeAll) has a message and maybe no failed test.
+      const brokenFiles = report.testResults.filter((f) => f.status === "failed" && f.message)
+        .map((f) => `${f.name.replace(`${INNER_REPO}/`, "")}: ${f.message.slice(0, 1500)}`);
+      const notRun = tests.filter((t) => t.status !== "passed" && t.status !== "failed").map((t) => `${t.status}: ${t.fullName}`);
       const failed = tests.filter((t) => t.status === "failed");
       const unexpected = failed.filter((t) => !(t.fullName in KNOWN_FAILING_ON_1_52));
       const fixed = Object.keys(KNOWN_FAILING_ON_1_52).filter((name) => tests.some((t) => t.fullName === name && t.status === "passed"));
       console.info(`on 1.52: ${tests.filter((t) => t.status === "passed").length} passed, ${failed.length} failed` +
         (failed.length ? `:\n${failed.map((t) => `  FAIL ${t.fullName}: ${t.failureMessages[0]?.split("\n")[0]}`).join("\n")}` : ""));
       if (fixed.length) console.info(`listed as known-failing but passed now (remove from the list):\n  ${fixed.join("\n  ")}`);
+      if (notRun.length) console.info(`not run:\n  ${notRun.join("\n  ")}`);
+      if (result.exitCode !== 0) console.info(`inner run, end of its output:\n${result.stdout.slice(-4000)}`);
       expect(tests.length).toBeGreaterThan(0);
+      expect(brokenFiles).toEqual([]);
+      expect(notRun).toEqual([]);
       expect(unexpected.map((t) => `${t.fullName}: ${t.failureMessages.join("\n").slice(0, 1500)}`)).toEqual([]);
     }, SUITE_TIMEOUT_MS + 60_000);
   });

@@ -11,7 +11,7 @@ import { exec, run } from "../rig/exec.js";
 export const SUITE = "trixie";
 export const CACHE_DIR = process.env.MPTCP_POLICY_TEST_CACHE ?? "/var/cache/mptcp-policy-test";
 const PACKAGE_LIST = fileURLToPath(new URL("./trixie-packages", import.meta.url));
-const COMPLETE_MARK = ".mptcp-policy-root";
+const COMPLETE_MARK = ".root-complete";
 const BUILD_TIMEOUT_MS = 20 * 60_000;
 
 // Changing what the build does must change the cache key: the steps are listed here and hashed.
