@@ -65,7 +65,7 @@ describeWhenReady("end-to-end suite on Debian 13 (NetworkManager 1.52) in a boot
       const unexpected = failed.filter((t) => !(t.fullName in KNOWN_FAILING_ON_1_52));
       const fixed = Object.keys(KNOWN_FAILING_ON_1_52).filter((name) => tests.some((t) => t.fullName === name && t.status === "passed"));
       console.info(`on 1.52: ${tests.filter((t) => t.status === "passed").length} passed, ${failed.length} failed` +
-        (failed.length ? `:\n${failed.map((t) => `  FAIL ${t.fullName}: ${t.failureMessages[0]?.split("\n")[0]}`).join("\n")}` : ""));
+        (failed.length ? `:\n${failed.map((t) => `  FAIL ${t.fullName}: ${t.failureMessages[0]?.split("\n").slice(0, 12).join(" | ")}`).join("\n")}` : ""));
       if (fixed.length) console.info(`listed as known-failing but passed now (remove from the list):\n  ${fixed.join("\n  ")}`);
       if (notRun.length) console.info(`not run:\n  ${notRun.join("\n  ")}`);
       if (result.exitCode !== 0) console.info(`inner run, end of its output:\n${result.stdout.slice(-4000)}`);
