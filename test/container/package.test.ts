@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { buildPackage, packageVersion } from "../../packaging/build-deb.js";
 import { describeWhenReady } from "../rig/describe-rig.js";
+import { onExitOrSignal } from "../rig/exit-handlers.js";
 import { startContainer, type Container } from "./container.js";
 import { containerPrerequisites } from "./prereqs.js";
 import { ensureRoot } from "./root.js";
@@ -49,6 +50,7 @@ const LINKS = {
 describeWhenReady("the Debian package on a booted Debian 13 with NetworkManager", "booted container", containerPrerequisites(), () => {
   let c: Container;
   let debDir: string;
+  let removeDebDir = () => {};
   const version = packageVersion();
   const newer = `${version}+upgrade1`;
   const timings: Record<string, number> = {};
@@ -131,6 +133,8 @@ describeWhenReady("the Debian package on a booted Debian 13 with NetworkManager"
     const root = await ensureRoot((line) => console.info(line));
     timings.rootBuild = root.builtMs;
     debDir = mkdtempSync(join(tmpdir(), "mpp-debs-"));
+    const dir = debDir;
+    removeDebDir = onExitOrSignal(() => rmSync(dir, { recursive: true, force: true }));
     const t1 = Date.now();
     await buildPackage({ outDir: debDir });
     await buildPackage({ outDir: debDir, version: newer });
@@ -148,6 +152,7 @@ describeWhenReady("the Debian package on a booted Debian 13 with NetworkManager"
   afterAll(async () => {
     await c?.stop();
     if (debDir) rmSync(debDir, { recursive: true, force: true });
+    removeDebDir();
     console.info(`timings (ms): ${JSON.stringify(timings)}`);
   });
 
