@@ -34,6 +34,9 @@ const KNOWN_FAILING_ON_1_52: Record<string, string> = {
   "namespace rig with a real NetworkManager brings both links to activated with the profiles' addresses, gateway and metered values":
     NM_152_ORDER,
   "namespace rig with a real NetworkManager connection down and up change the device state and its addresses": NM_152_ORDER,
+  "mptcp-policy daemon reconciles at start: wan0 and lte0 managed, mgmt0 left alone, pid file written":
+    "seen in 3 of 4 runs on 1.52, never on 1.42: timed out after 5000 ms waiting for owned objects to be exactly " +
+    "{wan0, lte0} (passed once alone, in 5.1 s)",
   // Issue 9, item 1 (state 80, metered unknown while NetworkManager re-assumes the device after a restart).
   "namespace rig with a real NetworkManager watch follows con down/up and keeps the devices through a NetworkManager restart":
     "seen: expected { state: 80, metered: 'unknown' } to match { state: 100, metered: 'yes' }",

@@ -261,7 +261,10 @@ describeWhenReady("the Debian package on a booted Debian 13 with NetworkManager"
   });
 
   it("apt remove leaves no owned endpoint, rule or route", async () => {
+    const eventsBefore = (await dispatcherEvents()).split("\n").length;
     await c.run(["apt-get", "remove", "-y", "mptcp-policy"], { env: { DEBIAN_FRONTEND: "noninteractive" }, timeoutMs: 120_000 });
+    // NetworkManager events during the removal (lte0's lease renews every few seconds) run the dispatcher script.
+    console.info(`dispatcher events during apt remove: ${(await dispatcherEvents()).split("\n").slice(eventsBefore - 1).join(", ")}`);
     expect((await endpoints()).filter(owned)).toEqual([]);
     expect(await ownedRules()).toEqual([]);
     expect(await ownedRoutes()).toEqual([]);
