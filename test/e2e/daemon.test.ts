@@ -4,6 +4,7 @@ import type { ChildProcess } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { assertFreshBuild } from "../rig/cli.js";
 import { describeRig } from "../rig/describe-rig.js";
 import { run } from "../rig/exec.js";
 import { startRig, type Rig } from "../rig/rig.js";
@@ -64,7 +65,7 @@ describeRig("mptcp-policy daemon", () => {
   const problems = (from = 0) => logSince(from).filter((l) => l.level >= 40);
 
   beforeAll(async () => {
-    await run(["npx", "tsc", "-p", "."]);
+    assertFreshBuild();
     rig = await startRig({
       links: [{ name: "wan0" }, { name: "lte0", neverDefault: true, metered: true }, { name: "mgmt0" }],
     });

@@ -3,7 +3,8 @@ the peer as router, which is how a real never-default uplink (LTE, metered) gets
 NetworkManager keeps a DHCP router in Dhcp4Config even when the profile is never-default.
 Answers DISCOVER with OFFER and REQUEST with ACK; replies are broadcast on the bound interface because
 the client has no address yet. Prints "ready" once bound.
-Usage: dhcp_server.py IFNAME SERVER_ADDR CLIENT_ADDR PREFIX [LEASE_SECONDS]"""
+Usage: dhcp_server.py IFNAME SERVER_ADDR CLIENT_ADDR PREFIX [LEASE_SECONDS [ROUTER_ADDR]]
+(the router defaults to the server; another one makes a renewal a DHCP change)."""
 import socket
 import struct
 import sys
@@ -15,6 +16,7 @@ OPT_MASK, OPT_ROUTER, OPT_LEASE, OPT_TYPE, OPT_SERVER_ID, OPT_END = 1, 3, 51, 53
 
 ifname, server, client, prefix = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 lease = int(sys.argv[5]) if len(sys.argv) > 5 else 3600
+router = sys.argv[6] if len(sys.argv) > 6 else server
 mask = struct.pack("!I", (0xFFFFFFFF << (32 - prefix)) & 0xFFFFFFFF)
 
 
@@ -51,7 +53,7 @@ def reply(request, kind):
         option(OPT_SERVER_ID, socket.inet_aton(server)),
         option(OPT_LEASE, struct.pack("!I", lease)),
         option(OPT_MASK, mask),
-        option(OPT_ROUTER, socket.inet_aton(server)),
+        option(OPT_ROUTER, socket.inet_aton(router)),
         bytes([OPT_END]),
     ])
 

@@ -12,6 +12,7 @@ import {
   type LinkAddresses, type LinkSpec,
 } from "./config.js";
 import { exec, run, type ExecOptions, type ExecResult } from "./exec.js";
+import { onExitOrSignal } from "./exit-handlers.js";
 import {
   claimRigDir, claimSubnet, isAlive, processRecord, rigDir, teardownSync, writeState, type RigState,
 } from "./state.js";
@@ -83,19 +84,10 @@ let handlersInstalled = false;
 function installExitHandlers(): void {
   if (handlersInstalled) return;
   handlersInstalled = true;
-  const teardownAll = () => {
+  onExitOrSignal(() => {
     for (const state of liveRigs.values()) teardownSync(state);
     liveRigs.clear();
-  };
-  process.on("exit", teardownAll);
-  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    const onSignal = () => {
-      teardownAll();
-      process.removeListener(sig, onSignal);
-      process.kill(process.pid, sig); // die of the signal as if we had not been here
-    };
-    process.on(sig, onSignal);
-  }
+  });
 }
 
 export async function startRig(opts: RigOptions): Promise<Rig> {
