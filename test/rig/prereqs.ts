@@ -5,7 +5,7 @@ import { join } from "node:path";
 
 const UDEVD = "/lib/systemd/systemd-udevd";
 
-function onPath(cmd: string): boolean {
+export function onPath(cmd: string): boolean {
   return (process.env.PATH ?? "").split(":").some((dir) => {
     try {
       accessSync(join(dir, cmd), constants.X_OK);

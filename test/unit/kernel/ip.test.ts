@@ -1,11 +1,12 @@
 // Real `ip` processes against a throw-away namespace: the framing of a resident batch is what is tested.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import {
   IpBatchDiedError, IpLineError, ipOnce, ipProcessCount, openIpBatch, spawnIpMonitor, type IpBatch,
 } from "../../../src/kernel/ip.js";
-import { isRoot, makeNetns } from "./netns.js";
+import { describeNeeding, netnsPrerequisites } from "../../rig/needs.js";
+import { makeNetns } from "./netns.js";
 
-describe.skipIf(!isRoot)("kernel/ip (needs root: creates a network namespace)", () => {
+describeNeeding(netnsPrerequisites(), "kernel/ip (creates a network namespace)", () => {
   let ns: ReturnType<typeof makeNetns>;
   const batches: IpBatch[] = [];
   const open = (opts: Parameters<typeof openIpBatch>[0] = {}) => {
