@@ -18,6 +18,7 @@ export default defineConfig({
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
           testTimeout: 20_000,
+          hookTimeout: 30_000,
         },
       },
       {
