@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { NM_PATH, NM_SERVICE, type BusSignal, type NmBus } from "../../../src/nm/bus.js";
 import type { RawDevice } from "../../../src/nm/snapshot.js";
 import { watchNetworkManager } from "../../../src/nm/watch.js";
@@ -10,9 +10,17 @@ const fixture = (name: string) =>
 const DEVICE_IFACE = "org.freedesktop.NetworkManager.Device";
 const NM_OWNER = ":1.7";
 
+// Timings of a real NetworkManager 1.42 (measured in the rig): a stopping instance removes its devices from
+// D-Bus and leaves the bus about 30 ms later; a starting one owns its name about 12 ms before it serves
+// its objects, then announces each device with DeviceAdded.
+const LEAVES_AFTER_REMOVAL_MS = 30;
+const SERVES_AFTER_OWNING_MS = 12;
+
 /** NetworkManager as a map of objects; every call answers after a short delay, like a real bus. */
 class FakeNm implements NmBus {
   owner: string | undefined = NM_OWNER;
+  /** Fake-clock time before which the objects are not exported yet (a just-started NetworkManager). */
+  servesFrom = 0;
   objects = new Map<string, Record<string, unknown>>();
   applied = new Map<string, unknown>();
   deviceReads = new Map<string, number>();
@@ -42,6 +50,7 @@ class FakeNm implements NmBus {
   private later<T>(f: () => T): Promise<T> {
     return new Promise((resolve, reject) => setTimeout(() => {
       try {
+        if (Date.now() < this.servesFrom) throw new Error("org.freedesktop.DBus.Error.UnknownObject");
         resolve(f());
       } catch (error) {
         reject(error);
@@ -85,6 +94,25 @@ class FakeNm implements NmBus {
     this.props(path, DEVICE_IFACE).State = state;
     this.emit({ path, iface: DEVICE_IFACE, member: "StateChanged", body: [state, 0, 0], ...(sender && { sender }) });
   }
+  deviceRemoved(path: string): void {
+    this.emit({ path: NM_PATH, iface: "org.freedesktop.NetworkManager", member: "DeviceRemoved", body: [path] });
+  }
+  deviceAdded(path: string): void {
+    this.emit({ path: NM_PATH, iface: "org.freedesktop.NetworkManager", member: "DeviceAdded", body: [path] });
+  }
+  /** A real shutdown: every device removed from D-Bus, the name released ~30 ms later. */
+  async stop(): Promise<void> {
+    for (const path of this.devicePaths()) this.deviceRemoved(path);
+    await vi.advanceTimersByTimeAsync(LEAVES_AFTER_REMOVAL_MS);
+    this.ownerChanged(undefined);
+  }
+  /** A real start: the name first, the objects ~12 ms later, then DeviceAdded for each device. */
+  async start(newOwner: string): Promise<void> {
+    this.servesFrom = Date.now() + SERVES_AFTER_OWNING_MS;
+    this.ownerChanged(newOwner);
+    await vi.advanceTimersByTimeAsync(SERVES_AFTER_OWNING_MS);
+    for (const path of this.devicePaths()) this.deviceAdded(path);
+  }
   ownerChanged(newOwner: string | undefined): void {
     const old = this.owner ?? "";
     this.owner = newOwner;
@@ -95,18 +123,33 @@ class FakeNm implements NmBus {
   }
 }
 
-const settle = (ms = 40) => new Promise((r) => setTimeout(r, ms));
+// Fake timers: every delay (the bus's answers, the removal grace, retries, backoff) runs on the test's clock.
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
 
-async function setup(options = {}) {
+const settle = (ms = 40) => vi.advanceTimersByTimeAsync(ms);
+
+/** Resolves a promise that depends on the fake bus's delayed answers. */
+async function settled<T>(p: Promise<T>): Promise<T> {
+  await settle();
+  return p;
+}
+
+async function setup() {
   const nm = new FakeNm();
   const wan = fixture("veth-ethernet-ipv6.json");
   const lte = fixture("veth-metered-never-default.json");
   nm.addDevice(wan);
   nm.addDevice(lte);
   const changes: string[] = [];
-  const watch = await watchNetworkManager(async () => nm, (c) => changes.push(c), { removalGraceMs: 20, ...options });
+  const errors: string[] = [];
+  const watch = await settled(watchNetworkManager(async () => nm, (c) => changes.push(c), { onError: (e) => errors.push(e.message) }));
   nm.deviceReads.clear();
-  return { nm, watch, changes, wan, lte };
+  return { nm, watch, changes, errors, wan, lte };
 }
 
 const stateOf = (watch: { snapshot(): { devices: { interface: string; state: number }[] } }, name: string) =>
@@ -153,32 +196,60 @@ describe("watchNetworkManager with a fake bus", () => {
     expect(watch.snapshot().devices.find((d) => d.interface === "wan0")?.ip4.addresses).toEqual([]);
   });
 
-  it("removes a device after DeviceRemoved, but keeps all when NetworkManager is shutting down", async () => {
-    const { nm, watch, changes, wan, lte } = await setup();
-    const removed = (path: string) =>
-      nm.emit({ path: NM_PATH, iface: "org.freedesktop.NetworkManager", member: "DeviceRemoved", body: [path] });
-    removed(lte.path);
-    await settle();
+  it("removes a device once DeviceRemoved has stood for the grace period", async () => {
+    const { nm, watch, changes, lte } = await setup();
+    nm.deviceRemoved(lte.path);
+    await settle(100);
+    expect(changes).toEqual([]); // still within the grace: NetworkManager may be stopping
+    await settle(100);
     expect(changes).toEqual(["lte0"]);
-    expect(watch.snapshot().devices.map((d) => d.interface)).toEqual(["wan0"]);
-
-    removed(wan.path);
-    nm.ownerChanged(undefined); // a stopping NetworkManager removes its devices, then leaves the bus
-    await settle();
     expect(watch.snapshot().devices.map((d) => d.interface)).toEqual(["wan0"]);
   });
 
-  it("reads everything again when a new NetworkManager takes the name, and announces it", async () => {
-    const { nm, watch, changes, lte } = await setup();
-    nm.ownerChanged(undefined);
+  it("keeps every device when NetworkManager stops (devices removed, the bus left ~30 ms later)", async () => {
+    const { nm, watch, changes } = await setup();
+    await nm.stop();
+    await settle(1_000);
+    expect(watch.snapshot().devices.map((d) => d.interface).sort()).toEqual(["lte0", "wan0"]);
+    expect(changes).toEqual([]);
+  });
+
+  it("reads a restarted NetworkManager once it serves its objects (~12 ms after owning the name)", async () => {
+    const { nm, watch, changes, errors, lte } = await setup();
+    await nm.stop();
     nm.props(lte.path, DEVICE_IFACE).State = 30;
-    nm.ownerChanged(":1.8");
-    await settle();
-    expect(changes).toEqual(["all"]);
+    await nm.start(":1.8");
+    await settle(100);
+    expect(errors).toContain("org.freedesktop.DBus.Error.UnknownObject"); // the first read came too early
+    // DeviceAdded (at +12 ms) lands in the retry's wait: lte0 is read and announced on its own, then the
+    // full re-read announces "all".
+    expect(changes).toEqual(["lte0", "all"]);
     expect(stateOf(watch, "lte0")).toBe(30);
+    expect(watch.snapshot().devices.map((d) => d.interface).sort()).toEqual(["lte0", "wan0"]);
     nm.stateChanged(lte.path, 100); // sender is the new owner now
     await settle();
     expect(stateOf(watch, "lte0")).toBe(100);
+  });
+
+  it("reads a device that DeviceAdded announces, and announces it", async () => {
+    const { nm, watch, changes } = await setup();
+    const dhcp = fixture("veth-dhcp-never-default.json");
+    nm.addDevice(dhcp);
+    nm.deviceAdded(dhcp.path);
+    await settle();
+    const name = dhcp.device.Interface as string;
+    expect(changes).toEqual([name]);
+    expect(watch.snapshot().devices.map((d) => d.interface)).toContain(name);
+  });
+
+  it("keeps a device whose DeviceRemoved is followed by DeviceAdded within the grace", async () => {
+    const { nm, watch, changes, lte } = await setup();
+    nm.deviceRemoved(lte.path);
+    await settle(20);
+    nm.deviceAdded(lte.path);
+    await settle(500);
+    expect(changes).toEqual([]);
+    expect(watch.snapshot().devices.map((d) => d.interface).sort()).toEqual(["lte0", "wan0"]);
   });
 
   it("reconnects with backoff after losing the bus, keeping the last snapshot meanwhile", async () => {
@@ -191,20 +262,22 @@ describe("watchNetworkManager with a fake bus", () => {
     const attempts: number[] = [];
     let failures = 2;
     const connect = async () => {
-      attempts.push(performance.now());
+      attempts.push(Date.now());
       if (attempts.length === 1) return first;
       if (failures-- > 0) throw new Error("bus not there yet");
       return second;
     };
     const changes: string[] = [];
     const errors: string[] = [];
-    const watch = await watchNetworkManager(connect, (c) => changes.push(c), {
-      backoffMs: 10, maxBackoffMs: 40, onError: (e) => errors.push(e.message),
-    });
+    const watch = await settled(watchNetworkManager(connect, (c) => changes.push(c), {
+      backoffMs: 10, maxBackoffMs: 15, onError: (e) => errors.push(e.message),
+    }));
+    const lostAt = Date.now();
     first.lose();
     expect(stateOf(watch, "lte0")).toBe(100); // nothing is dropped while the bus is away
-    for (let i = 0; i < 100 && changes.length === 0; i++) await settle(20);
-    expect(attempts).toHaveLength(4); // first, two refused, the one that worked
+    await settle(200);
+    // first, two refused, the one that worked: after 10 ms, then doubled and capped at 15 ms
+    expect(attempts.slice(1).map((t) => t - lostAt)).toEqual([10, 25, 40]);
     expect(errors).toEqual(["connection lost", "bus not there yet", "bus not there yet"]);
     expect(changes).toEqual(["all"]);
     expect(stateOf(watch, "lte0")).toBe(30); // read again from the new connection
