@@ -26,6 +26,8 @@ export interface DaemonOptions {
   flushOnExit: boolean;
   log: Logger;
   connectBus?: () => Promise<NmBus>;
+  /** Manage this network namespace through `ip -n` instead of the daemon's own (tests; rp_filter excepted). */
+  netns?: string;
 }
 
 export interface Daemon {
@@ -66,7 +68,7 @@ export function kernelTrigger(event: KernelEvent): string | undefined {
 
 export function startDaemon(opts: DaemonOptions): Daemon {
   const log = opts.log;
-  const io = openKernelIo();
+  const io = openKernelIo({ netns: opts.netns });
   const reportConflicts = conflictReporter(log.child({ component: "plan" }));
   let policy = opts.policy;
   let watch: NmWatch | undefined;
@@ -173,7 +175,7 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     known = known && patchKnown(known, event);
     const reason = kernelTrigger(event);
     if (reason !== undefined) loop.request(reason);
-  });
+  }, { netns: opts.netns });
 
   const pidFile = writeDaemonPidFile(opts.runDir);
   const started = (async () => {
