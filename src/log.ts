@@ -2,7 +2,7 @@
 // a child named after its component, so a line says where it came from without a logger per file.
 import { destination as pinoDestination, pino, type Level, type Logger } from "pino";
 
-export type { Logger } from "pino";
+export type { Level, Logger } from "pino";
 
 export const LOG_LEVELS: readonly Level[] = ["fatal", "error", "warn", "info", "debug", "trace"];
 

@@ -1,24 +1,23 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { DEFAULT_RUN_DIR } from "../../apply/lock.js";
 import { startDaemon } from "../../daemon/daemon.js";
-import { createLogger, isLogLevel, LOG_LEVELS } from "../../log.js";
+import { createLogger, isLogLevel, LOG_LEVELS, type Level } from "../../log.js";
 import { loadPolicy } from "../../policy/load.js";
 import { EXIT } from "../exit-codes.js";
 import { policyCommand, policyOrFail, type PolicyOptions } from "../session.js";
 
 interface DaemonCliOptions extends PolicyOptions {
-  logLevel: string;
+  logLevel: Level;
   resyncInterval: number;
   flushOnExit?: boolean;
 }
 
 export function registerDaemon(program: Command): void {
   policyCommand(program, "daemon", "Follow NetworkManager and the kernel and keep MPTCP endpoints, limits and routing right")
-    .option("--log-level <level>", `one of ${LOG_LEVELS.join(", ")}`, "info")
+    .option("--log-level <level>", `one of ${LOG_LEVELS.join(", ")}`, logLevel, "info")
     .option("--resync-interval <seconds>", "full reconcile this often even without events; 0 = never", seconds, 300)
     .option("--flush-on-exit", "on SIGTERM/SIGINT remove what mptcp-policy owns instead of leaving it in place")
     .action(async (opts: DaemonCliOptions) => {
-      if (!isLogLevel(opts.logLevel)) throw new InvalidArgumentError(`--log-level must be one of ${LOG_LEVELS.join(", ")}`);
       const policy = await policyOrFail(opts);
       const log = createLogger(opts.logLevel);
       const daemon = startDaemon({
@@ -54,6 +53,13 @@ export function registerDaemon(program: Command): void {
       // Nothing of ours is left to wait for; a straggling handle (D-Bus socket) must not hold the exit.
       process.exit(EXIT.ok);
     });
+}
+
+// A parser, not a check in the action: commander then prints the error (an error thrown by the action
+// reached main as a CommanderError and was never printed).
+function logLevel(value: string): Level {
+  if (!isLogLevel(value)) throw new InvalidArgumentError(`must be one of ${LOG_LEVELS.join(", ")}`);
+  return value;
 }
 
 function seconds(value: string): number {
