@@ -9,8 +9,8 @@ export default defineConfig({
       provider: "v8",
       include: ["src/**/*.ts"],
       reporter: ["text-summary", "text"],
-      // A drop below these fails `npm test` (measured 2026-12 after issue 13; raise them, never lower).
-      thresholds: { lines: 90, statements: 90 },
+      // A drop below these fails `npm test` (unit coverage of src/ was 92.3 % of lines after issue 13; raise them, never lower).
+      thresholds: { lines: 90, statements: 90, functions: 90, branches: 85 },
     },
     projects: [
       {
