@@ -9,7 +9,7 @@ export default defineConfig({
       provider: "v8",
       include: ["src/**/*.ts"],
       reporter: ["text-summary", "text"],
-      // A drop below these fails `npm test` (unit coverage of src/ was 92.3 % of lines after issue 13; raise them, never lower).
+      // A drop below these fails `npm test` (unit coverage of src/ was 94.1 % of lines after issue 13; raise them, never lower).
       thresholds: { lines: 90, statements: 90, functions: 90, branches: 85 },
     },
     projects: [
