@@ -7,7 +7,7 @@ import { fstatSync } from "node:fs";
 import { isatty } from "node:tty";
 import { destination as pinoDestination, pino, type Level, type Logger } from "pino";
 
-export type { Logger } from "pino";
+export type { Level, Logger } from "pino";
 
 export const LOG_LEVELS: readonly Level[] = ["fatal", "error", "warn", "info", "debug", "trace"];
 

@@ -1,29 +1,4 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from "commander";
-import { EXIT } from "./exit-codes.js";
-import { commands } from "./commands/index.js";
-import { CliError } from "./session.js";
+import { runCli } from "./run.js";
 
-const program = new Command("mptcp-policy")
-  .description(
-    "Keep Linux MPTCP endpoints, limits and per-interface routing right as NetworkManager links come and go.",
-  )
-  .version("0.1.0")
-  .showHelpAfterError()
-  .exitOverride();
-
-for (const register of commands) register(program);
-
-try {
-  await program.parseAsync(process.argv);
-} catch (err) {
-  if (err instanceof CommanderError) {
-    process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
-  } else if (err instanceof CliError) {
-    process.stderr.write(`mptcp-policy: ${err.message}\n`);
-    process.exitCode = err.exitCode;
-  } else {
-    process.stderr.write(`mptcp-policy: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = EXIT.failed;
-  }
-}
+await runCli(process.argv);

@@ -29,6 +29,8 @@ export interface DaemonOptions {
   connectBus?: () => Promise<NmBus>;
   /** Write metrics (and only then read the MPTCP sockets) to this file at this interval. */
   metrics?: MetricsFileOptions;
+  /** Manage this network namespace through `ip -n` instead of the daemon's own (tests; rp_filter excepted). */
+  netns?: string;
 }
 
 export interface Daemon {
@@ -73,7 +75,7 @@ export function kernelTrigger(event: KernelEvent): string | undefined {
 
 export function startDaemon(opts: DaemonOptions): Daemon {
   const log = opts.log;
-  const io = openKernelIo();
+  const io = openKernelIo({ netns: opts.netns });
   const reportConflicts = conflictReporter(log.child({ component: "plan" }));
   const reportHeld = heldReporter(log.child({ component: "plan" }));
   let policy = opts.policy;
@@ -189,7 +191,7 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     known = known && patchKnown(known, event);
     const reason = kernelTrigger(event);
     if (reason !== undefined && !isNeighbourNoise(event, before, known)) loop.request(reason);
-  });
+  }, { netns: opts.netns });
 
   const pidFile = writeDaemonPidFile(opts.runDir);
   const started = (async () => {

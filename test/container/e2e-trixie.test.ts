@@ -4,7 +4,7 @@
 // container's network namespace, exactly as it does on the host against Debian 12's.
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { describeWhenReady } from "../rig/describe-rig.js";
+import { describeNeeding } from "../rig/needs.js";
 import { startContainer, type Container } from "./container.js";
 import { containerPrerequisites } from "./prereqs.js";
 import { ensureRoot } from "./root.js";
@@ -48,8 +48,7 @@ interface AssertionResult {
   failureMessages: string[];
 }
 
-describeWhenReady("end-to-end suite on Debian 13 (NetworkManager 1.52) in a booted container", "booted container",
-  containerPrerequisites(), () => {
+describeNeeding(containerPrerequisites(), "end-to-end suite on Debian 13 (NetworkManager 1.52) in a booted container", () => {
     let container: Container | undefined;
 
     beforeAll(async () => {

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { buildPackage, packageVersion } from "../../packaging/build-deb.js";
-import { describeWhenReady } from "../rig/describe-rig.js";
+import { describeNeeding } from "../rig/needs.js";
 import { onExitOrSignal } from "../rig/exit-handlers.js";
 import { startContainer, type Container } from "./container.js";
 import { containerPrerequisites } from "./prereqs.js";
@@ -47,7 +47,7 @@ const LINKS = {
   wan1: { addr: "10.77.3.2", peer: "10.77.3.1" },
 };
 
-describeWhenReady("the Debian package on a booted Debian 13 with NetworkManager", "booted container", containerPrerequisites(), () => {
+describeNeeding(containerPrerequisites(), "the Debian package on a booted Debian 13 with NetworkManager", () => {
   let c: Container;
   let debDir: string;
   let removeDebDir = () => {};

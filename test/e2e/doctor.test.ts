@@ -1,11 +1,12 @@
 // `mptcp-policy doctor` against a real NetworkManager and the real kernel, inside the rig's host namespace:
 // the CLI runs there (`ip netns exec`), so /proc/sys, the routing tables and the endpoints it reads are the rig's.
-// The cases run in order on one rig; each fixes what the one before reported, so that the last ones can
-// expect a clean bill (exit 0) and blame a failure on the one thing they break.
+// Each case gets a fresh rig and first makes (and checks) what it builds on: the later ones fix what the
+// earlier ones report, so that they can expect a clean bill (exit 0) and blame a failure on the one thing
+// they break, without depending on the cases before them having run or passed.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterEach, beforeEach, expect, it } from "vitest";
 import { describeRig } from "../rig/describe-rig.js";
 import { startRig, type ExecResult, type Rig } from "../rig/rig.js";
 
@@ -46,7 +47,7 @@ describeRig("doctor in the NetworkManager rig", () => {
   let rig: Rig;
   let policyFile: string;
 
-  beforeAll(async () => {
+  beforeEach(async () => {
     const t0 = performance.now();
     rig = await startRig({
       links: [
@@ -60,7 +61,7 @@ describeRig("doctor in the NetworkManager rig", () => {
     policyFile = join(rig.dir, "policy.yaml");
     writeFileSync(policyFile, POLICY);
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await rig?.stop();
   });
 
@@ -96,6 +97,22 @@ describeRig("doctor in the NetworkManager rig", () => {
   const endpoints = async () =>
     JSON.parse((await rig.hostExec(["ip", "-j", "mptcp", "endpoint", "show"])).stdout || "[]") as { address: string; id: number; dev?: string }[];
 
+  /** Runs the fix doctor prints for NetworkManager's MPTCP on nmmp0, and waits until its endpoint is gone. */
+  const endNmConflict = async (fix = 'nmcli connection modify "nmmp0" connection.mptcp-flags 0x1 && nmcli device reapply nmmp0') => {
+    const nmAddr = rig.links.nmmp0!.hostAddr4!;
+    await rig.waitFor(async () => (await endpoints()).some((e) => e.address === nmAddr), 5_000, "NetworkManager's endpoint on nmmp0");
+    const fixed = await rig.hostExec(["sh", "-c", fix]);
+    expect(fixed.exitCode, fixed.stderr).toBe(0);
+    // NetworkManager removes its endpoint after the reapply returns: wait for that removal (it was there above).
+    await rig.waitFor(async () => !(await endpoints()).some((e) => e.address === nmAddr), 5_000, "NetworkManager to remove its endpoint");
+  };
+  /** What the cases above fix: NetworkManager's own MPTCP off on nmmp0, and the policy applied. */
+  const clearTheRest = async () => {
+    await endNmConflict();
+    const applied = await cli("apply", "--policy", policyFile);
+    expect(applied.exitCode, applied.stderr).toBe(0);
+  };
+
   it("before apply: a never-default link's subflows would leave through the main table's default link", async () => {
     const lte = rig.links.lte0!.hostAddr4!;
     // The kernel agrees with what doctor is about to say: without a table and rule, lte0's address goes via wan0.
@@ -116,6 +133,7 @@ describeRig("doctor in the NetworkManager rig", () => {
   it("reports NetworkManager's own MPTCP handling by connection, and its printed fix ends the conflict", async () => {
     const nmAddr = rig.links.nmmp0!.hostAddr4!;
     // NetworkManager really manages endpoints on this link: it made one outside our id range.
+    await rig.waitFor(async () => (await endpoints()).some((e) => e.address === nmAddr), 5_000, "NetworkManager's endpoint on nmmp0");
     const nmEndpoint = (await endpoints()).find((e) => e.address === nmAddr);
     expect(nmEndpoint).toMatchObject({ dev: "nmmp0" });
 
@@ -132,9 +150,7 @@ describeRig("doctor in the NetworkManager rig", () => {
     expect(foreign.summary).toContain(`id ${nmEndpoint!.id} ${nmAddr} dev nmmp0`);
 
     // Run the printed fix as printed (the rig's bus is in the environment).
-    const fixed = await rig.hostExec(["sh", "-c", conflict.fix!]);
-    expect(fixed.exitCode, fixed.stderr).toBe(0);
-    expect((await endpoints()).some((e) => e.address === nmAddr)).toBe(false);
+    await endNmConflict(conflict.fix!);
 
     const after = await doctor();
     expect(check(after, "conflict.networkmanager")).toMatchObject({ status: "ok" });
@@ -143,6 +159,7 @@ describeRig("doctor in the NetworkManager rig", () => {
   }, 120_000);
 
   it("after apply: the never-default link's subflows leave through it, and doctor passes every check", async () => {
+    await endNmConflict();
     const lte = rig.links.lte0!.hostAddr4!;
     const wan = rig.links.wan0!.hostAddr4!;
     const t0 = performance.now();
@@ -163,6 +180,7 @@ describeRig("doctor in the NetworkManager rig", () => {
   }, 120_000);
 
   it("net.mptcp.enabled=0 in the namespace: exit 1 naming it; with --fix the check passes and doctor exits 0", async () => {
+    await clearTheRest();
     const machineBefore = readFileSync("/proc/sys/net/mptcp/enabled", "utf8");
     await rig.hostExec(["sysctl", "-q", "-w", "net.mptcp.enabled=0"]);
     // net.mptcp.enabled is per network namespace: the machine's own value is untouched.

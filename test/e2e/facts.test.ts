@@ -115,7 +115,7 @@ describeRig("facts: known facts only, followed live", () => {
 
   beforeAll(async () => {
     // The daemon runs from dist/; on a busy 2-core machine the build alone can take over 30 s.
-    await run(["npx", "tsc", "-p", "."], { timeoutMs: 120_000 });
+    assertFreshBuild();
     rig = await startRig({
       links: [
         { name: "wan0" },

@@ -1,10 +1,12 @@
 // The CLI against a real NetworkManager and kernel in the namespace rig: plan, apply, status and flush
 // with a dual-stack link, a DHCP never-default metered link and an ignored one; idempotence, a foreign
-// endpoint, a broken policy. Every claim is checked in the kernel with `ip -j`.
+// endpoint, a broken policy. Every claim is checked in the kernel with `ip -j`. One rig for the file, but each
+// test starts from a verified reset (the base links only, nothing owned, no endpoint at all), and makes what it
+// builds on itself: a failed test cannot fail the ones after it.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { assertFreshBuild, runCli, runCliCountingIp } from "../rig/cli.js";
 import { describeRig } from "../rig/describe-rig.js";
 import { startRig, type Rig } from "../rig/rig.js";
@@ -26,6 +28,7 @@ addresses:
 `;
 
 const PROTOCOL = "203";
+const BASE_LINKS = ["wan0", "lte0", "mgmt0"];
 const PRIORITY = 5000;
 
 interface IpEndpoint { address: string; id: number; dev?: string; subflow?: boolean; backup?: boolean; signal?: boolean }
@@ -86,6 +89,24 @@ describeRig("reconcile against a real NetworkManager", () => {
   const mainRoutes = (k: KernelView) => k.routes.filter((r) => r.table === undefined);
   const link = (name: string) => rig.links[name]!;
 
+  beforeEach(async () => {
+    for (const name of Object.keys(rig.links)) if (!BASE_LINKS.includes(name)) await rig.removeLink(name);
+    for (const e of await ipJson<IpEndpoint[]>("mptcp", "endpoint", "show")) {
+      if (e.id < 100 || e.id > 199) await rig.hostExec(["ip", "mptcp", "endpoint", "delete", "id", String(e.id)]);
+    }
+    const flushed = await runCli(rig, "flush", "--policy", policy);
+    expect(flushed.exitCode, flushed.stderr).toBe(0);
+    const k = await kernel();
+    expect(owned(k)).toEqual({ endpoints: [], rules: [], routes: [] });
+    expect(k.endpoints).toEqual([]);
+  });
+  /** Applies the policy (checked) and returns what we then own. */
+  const applyOwned = async () => {
+    const run = await cli("apply");
+    expect(run.exitCode, run.stderr).toBe(0);
+    return owned(await kernel());
+  };
+
   it("refuses a broken policy file with FILE:LINE:COL and changes nothing", async () => {
     const broken = join(dir, "broken.yaml");
     writeFileSync(broken, POLICY.replace("flags: [subflow]", "flags: [subflw]"), { mode: 0o600 });
@@ -120,13 +141,10 @@ describeRig("reconcile against a real NetworkManager", () => {
     expect(owned(await kernel())).toEqual({ endpoints: [], rules: [], routes: [] });
   });
 
-  let applied: ReturnType<typeof owned>;
-
   it("apply makes endpoints, a table per managed device with its gateway, and v4 and v6 source rules", async () => {
     const run = await cli("apply");
-    // Read before asserting: the later cases start from what this apply left.
     const k = await kernel();
-    applied = owned(k);
+    const applied = owned(k);
     expect(run.stderr).toBe("");
     expect(run.exitCode).toBe(0);
     const lines = run.stdout.trim().split("\n");
@@ -169,6 +187,7 @@ describeRig("reconcile against a real NetworkManager", () => {
   });
 
   it("a second plan is empty and a second apply changes nothing", async () => {
+    const applied = await applyOwned();
     const plan = await cli("plan", "--json");
     expect(JSON.parse(plan.stdout)).toEqual({ operations: [], conflicts: [] });
     const again = await cli("apply");
@@ -178,6 +197,7 @@ describeRig("reconcile against a real NetworkManager", () => {
   });
 
   it("status reports each device's role and that it is in sync", async () => {
+    await applyOwned();
     const run = await cli("status", "--json");
     expect(run.exitCode).toBe(0);
     const report = JSON.parse(run.stdout) as { inSync: boolean; warnings: string[]; devices: { interface: string; role: string; inSync: boolean; table?: number; endpoints: unknown[] }[] };
@@ -191,6 +211,7 @@ describeRig("reconcile against a real NetworkManager", () => {
   });
 
   it("leaves a foreign endpoint on a managed address alone and reports the conflict", async () => {
+    const applied = await applyOwned();
     const wan = link("wan0");
     const ours = applied.endpoints.find((e) => e.address === wan.hostAddr4)!;
     await rig.hostExec(["ip", "mptcp", "endpoint", "delete", "id", String(ours.id)]);
@@ -211,16 +232,18 @@ describeRig("reconcile against a real NetworkManager", () => {
   });
 
   it("flush removes every owned object and leaves the foreign endpoint and the main table alone", async () => {
+    expect((await applyOwned()).endpoints).toHaveLength(3);
+    const mgmt = link("mgmt0").hostAddr4!; // on the ignored link: apply leaves it, flush must too
+    expect((await rig.hostExec(["ip", "mptcp", "endpoint", "add", mgmt, "id", "5", "signal"])).exitCode).toBe(0);
     const before = await kernel();
     const run = await runCli(rig, "flush", "--policy", policy);
     expect(run.stderr).toBe("");
     expect(run.exitCode).toBe(0);
     const after = await kernel();
     expect(owned(after)).toEqual({ endpoints: [], rules: [], routes: [] });
-    expect(after.endpoints).toEqual([{ address: link("wan0").hostAddr4, id: 5, signal: true }]);
+    expect(after.endpoints).toEqual([{ address: mgmt, id: 5, signal: true }]);
     expect(mainRoutes(after)).toEqual(mainRoutes(before));
     expect(after.rules).toEqual(before.rules.filter((r) => r.protocol !== PROTOCOL));
-    await rig.hostExec(["ip", "mptcp", "endpoint", "delete", "id", "5"]);
   });
 
   it("counts the ip processes one apply starts for 3 and for 16 links", async () => {

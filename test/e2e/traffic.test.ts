@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
 import { assertFreshBuild, runCli } from "../rig/cli.js";
 import { describeRig } from "../rig/describe-rig.js";
 import { startRig, type Rig } from "../rig/rig.js";
@@ -33,19 +33,24 @@ describeRig("MPTCP traffic over links the tool configured", () => {
   let rig: Rig;
   let dir: string;
 
-  beforeAll(async () => {
+  beforeAll(() => {
     assertFreshBuild();
+    dir = mkdtempSync(join(tmpdir(), "traffic-e2e-"));
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  // A fresh rig per test: a cut carrier or a policy left by a failed test cannot reach the next one.
+  beforeEach(async () => {
     rig = await startRig({
       links: [
         { name: "wan0" },
         { name: "lte0", dhcp: true, neverDefault: true, metered: true },
       ],
     });
-    dir = mkdtempSync(join(tmpdir(), "traffic-e2e-"));
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await rig?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   const apply = async (name: keyof typeof POLICIES) => {
@@ -94,8 +99,14 @@ describeRig("MPTCP traffic over links the tool configured", () => {
     console.info(`backup, wan0 up: lte0 ${idle.bytesPerLink.lte0} B of ${total} B`);
     expect(idle.bytesPerLink.lte0! / total).toBeLessThan(0.01);
 
-    const run = await startTraffic(rig, { seconds: 4, via: "wan0" });
-    await new Promise((r) => setTimeout(r, 1_500));
+    const atStart = await txBytes(rig);
+    // Long enough to outlast a slow start: the first MB has been seen over 3 s after the sender started on a
+    // loaded machine (a dropped first SYN?), typically after ~0.5 s.
+    const run = await startTraffic(rig, { seconds: 10, via: "wan0" });
+    void run.done.catch(() => undefined); // awaited below; a failed wait must not leave it unhandled
+    // Cut only once the transfer is seen flowing over wan0 (its first MB), not after a guessed delay.
+    await rig.waitFor(async () => (await txBytes(rig)).wan0! - atStart.wan0! > MB, 8_000, "the transfer to flow over wan0");
+    const flowingAt = performance.now();
     const atCut = await txBytes(rig);
     await rig.cutCarrier("wan0");
     const cutAt = performance.now();
@@ -106,12 +117,11 @@ describeRig("MPTCP traffic over links the tool configured", () => {
     const end = await txBytes(rig);
     const lteAfterCut = end.lte0! - atCut.lte0!;
     console.info(
-      `backup, wan0 cut 1.5 s after start: lte0 ${lteAfterCut} B after the cut (first MB within ${takeoverMs.toFixed(0)} ms), ` +
+      `backup, wan0 cut ${(cutAt - flowingAt).toFixed(0)} ms after its first MB: lte0 ${lteAfterCut} B after the cut (first MB within ${takeoverMs.toFixed(0)} ms), ` +
         `wan0 ${end.wan0! - atCut.wan0!} B; received ${result.receivedBytes} B; ` +
         `longest receive gap ${result.longestGapMs} ms, ${result.longestGapAtMs} ms after the first read`,
     );
     expect(result.receivedBytes).toBe(result.sentBytes);
     expect(lteAfterCut).toBeGreaterThan(MB);
-    await rig.restoreCarrier("wan0");
   });
 });

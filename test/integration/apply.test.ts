@@ -3,13 +3,13 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { applyPlan, type ApplyDeps } from "../../src/apply/apply.js";
 import { openIpBatch, ipProcessCount, type IpBatch } from "../../src/kernel/ip.js";
 import type { Operation, Plan, RouteEntry, RuleEntry } from "../../src/model/types.js";
+import { describeNeeding, netnsPrerequisites } from "../rig/needs.js";
 
 const run = promisify(execFile);
-const isRoot = process.getuid?.() === 0;
 const PROTO = 203;
 const reason = { device: "test", rule: "test" };
 
@@ -95,7 +95,7 @@ async function closeBatches(b: Record<"ipv4" | "ipv6", IpBatch>): Promise<void> 
   await Promise.all([b.ipv4.close(), b.ipv6.close()]);
 }
 
-describe.skipIf(!isRoot)("applyPlan against the kernel (needs root and `ip netns`)", () => {
+describeNeeding(netnsPrerequisites(), "applyPlan against the kernel", () => {
   const links = [1, 2, 3].map(link);
   let batches: Record<"ipv4" | "ipv6", IpBatch>;
 

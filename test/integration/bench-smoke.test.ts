@@ -19,17 +19,30 @@ describeRig("npm run bench -- --quick", () => {
   let out: string;
   let results: Results;
   let stderr: string;
+  let exit: number | string;
 
   beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), "bench-smoke-"));
+    // A failed run still writes its JSON: keep its exit status and assert on it, never swallow it.
     const run = await promisify(execFile)("npx", ["tsx", "bench/run.ts", "--quick", "--out", out], {
       cwd: ROOT, timeout: QUICK_BUDGET_MS, maxBuffer: 1 << 24,
-    }).catch((error: { stderr?: string; message: string }) => ({ stderr: error.stderr ?? error.message }));
+    }).then(
+      (ok) => ({ exit: 0 as number | string, stderr: ok.stderr }),
+      (error: { code?: number | string; signal?: string; stderr?: string; message: string }) => ({
+        exit: error.code ?? error.signal ?? "failed to start",
+        stderr: error.stderr ?? error.message,
+      }),
+    );
+    exit = run.exit;
     stderr = run.stderr;
     const day = new Date().toISOString().slice(0, 10);
     results = JSON.parse(readFileSync(join(out, `${day}.json`), "utf8")) as Results;
   }, QUICK_BUDGET_MS + 10_000);
   afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it("exits 0", () => {
+    expect(exit, stderr).toBe(0);
+  });
 
   it("ran every section without an error", () => {
     expect(results.errors, stderr).toBeUndefined();

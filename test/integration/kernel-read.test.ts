@@ -4,17 +4,17 @@ import { execFile, execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import { ipProcessCount, openIpBatch, type IpBatch } from "../../src/kernel/ip.js";
 import { watchKernel, type KernelEvent } from "../../src/kernel/monitor.js";
 import { readKernelState } from "../../src/kernel/read.js";
+import { describeNeeding, netnsPrerequisites } from "../rig/needs.js";
 import type { Marks } from "../../src/model/types.js";
 
 const run = promisify(execFile);
-const isRoot = process.getuid?.() === 0;
 const marks: Marks = { endpointIds: [100, 199], tables: [1000, 1999], protocol: 203, priority: 5000 };
 
-describe.skipIf(!isRoot)("kernel read and monitor in a namespace (needs root)", () => {
+describeNeeding(netnsPrerequisites(), "kernel read and monitor in a namespace", () => {
   const ns = `kra-${randomBytes(4).toString("hex")}`;
   const ip = (...args: string[]) => execFileSync("ip", ["-n", ns, ...args], { encoding: "utf8" });
   let v4: IpBatch;

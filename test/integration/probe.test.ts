@@ -198,7 +198,7 @@ describe.skipIf(reason !== null && !process.env.CI)("bench/probe.py reaction-tim
     expect(summary).toMatchObject({ stale_endpoints_max: 1, add: { count: 1, endpoint: { seen: 0, missed: 1 } } });
   });
 
-  it("resolves an endpoint made in the same ip batch as its address to well under a millisecond", async () => {
+  it("finds each endpoint made in the same ip batch as its address, and its removal (resolution reported, not asserted)", async () => {
     const probe = await start(["--duration", "60", "--timeout-ms", "200", "--want", "endpoint"]);
     const lat: number[] = [];
     const firstLook: number[] = [];
@@ -206,21 +206,24 @@ describe.skipIf(reason !== null && !process.env.CI)("bench/probe.py reaction-tim
       const a = `10.77.2.${i}`;
       ipBatch(ns, [`addr add ${a}/24 dev v0`, `mptcp endpoint add ${a} dev v0 id ${i} subflow`]);
       const add = await probe.event("add", a);
+      // The endpoint it found is the one made with this address, found no earlier than its first look.
+      expect(add).toMatchObject({ ifname: "v0", family: "inet", endpoint_id: i, endpoint_flags: 2, stale_endpoints: 0 });
       expect(add.endpoint_ms).not.toBeNull();
+      expect(add.endpoint_ms!).toBeGreaterThanOrEqual(add.first_poll_ms!);
       lat.push(add.endpoint_ms!);
       firstLook.push(add.first_poll_ms!);
       ipBatch(ns, [`mptcp endpoint delete id ${i}`, `addr del ${a}/24 dev v0`]);
-      await probe.event("del", a);
+      const del = await probe.event("del", a);
+      expect(del.endpoint_ms).not.toBeNull();
     }
-    await probe.stop();
+    const summary = await probe.stop();
     const sorted = (v: number[]) => [...v].sort((x, y) => x - y);
     const p50 = (v: number[]) => sorted(v)[Math.floor(v.length / 2)]!;
     console.log(
       `probe resolution (addr + endpoint in one ip -batch): endpoint_ms p50 ${p50(lat)} max ${Math.max(...lat)}; ` +
         `first look p50 ${p50(firstLook)} ms`,
     );
-    // The resolution is reported, not asserted (timings belong to bench/); what must hold is that every
-    // endpoint made with its address was seen.
-    expect(lat.every((ms) => Number.isFinite(ms))).toBe(true);
+    // The resolution is reported, not asserted: timings belong to bench/ (bench/results, "reaction").
+    expect(summary).toMatchObject({ events: 30, add: { count: 15, endpoint: { seen: 15, missed: 0 } } });
   });
 });

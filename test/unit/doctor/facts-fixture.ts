@@ -1,4 +1,5 @@
-// A recorded healthy machine: wan0 (default route) and lte0 (own table), both managed, endpoints in place.
+// A healthy machine written by hand in the shape gather.ts returns (not a recording): wan0 (default route)
+// and lte0 (own table), both managed, endpoints in place.
 // Each test case changes one fact of it.
 import type { Facts } from "../../../src/doctor/facts.js";
 import type { DesiredState, KernelState, NmDevice } from "../../../src/model/types.js";

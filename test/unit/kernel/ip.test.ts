@@ -1,11 +1,13 @@
 // Real `ip` processes against a throw-away namespace: the framing of a resident batch is what is tested.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { execFileSync } from "node:child_process";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import {
   IpBatchDiedError, IpLineError, ipOnce, ipProcessCount, openIpBatch, spawnIpMonitor, type IpBatch,
 } from "../../../src/kernel/ip.js";
-import { isRoot, makeNetns } from "./netns.js";
+import { describeNeeding, netnsPrerequisites } from "../../rig/needs.js";
+import { makeNetns } from "./netns.js";
 
-describe.skipIf(!isRoot)("kernel/ip (needs root: creates a network namespace)", () => {
+describeNeeding(netnsPrerequisites(), "kernel/ip (creates a network namespace)", () => {
   let ns: ReturnType<typeof makeNetns>;
   const batches: IpBatch[] = [];
   const open = (opts: Parameters<typeof openIpBatch>[0] = {}) => {
@@ -22,7 +24,8 @@ describe.skipIf(!isRoot)("kernel/ip (needs root: creates a network namespace)", 
       ns.ip("addr", "add", `10.0.${i}.2/24`, "dev", `v${i}`);
     }
     // Enough addresses for a dump far larger than a pipe read (64 KiB).
-    for (let i = 0; i < 700; i++) ns.ip("addr", "add", `10.9.${i >> 8}.${i & 255}/32`, "dev", "p0");
+    const adds = Array.from({ length: 700 }, (_, i) => `addr add 10.9.${i >> 8}.${i & 255}/32 dev p0`);
+    execFileSync("ip", ["-n", ns.name, "-batch", "-"], { input: `${adds.join("\n")}\n` });
   });
   afterAll(async () => {
     // The namespace goes first, so that a batch that never closes cannot leave it behind.
@@ -163,15 +166,24 @@ describe.skipIf(!isRoot)("kernel/ip (needs root: creates a network namespace)", 
 
   it("spawnIpMonitor hands over each line as the kernel reports it", async () => {
     const lines: string[] = [];
+    let subscribed!: () => void;
+    const listening = new Promise<void>((resolve) => (subscribed = resolve));
     const seen = new Promise<void>((resolve) => {
       const mon = spawnIpMonitor(["address"], (line) => {
         lines.push(line);
+        if (line.includes("10.0.3.8/32")) subscribed();
         if (line.includes("10.0.3.9/24")) void mon.stop().then(resolve);
       }, { netns: ns.name });
-      // ip monitor needs a moment to subscribe before the change is made.
-      setTimeout(() => ns.ip("addr", "add", "10.0.3.9/24", "dev", "v3"), 200);
     });
+    // ip monitor says nothing when it has subscribed: flip a sentinel address until it reports one, so the
+    // change under test is made only once it is listening (no guessed delay).
+    for (let heard = false; !heard; ) {
+      ns.ip("addr", "add", "10.0.3.8/32", "dev", "v3");
+      ns.ip("addr", "del", "10.0.3.8/32", "dev", "v3");
+      heard = await Promise.race([listening.then(() => true), new Promise<false>((r) => setTimeout(r, 20, false))]);
+    }
+    ns.ip("addr", "add", "10.0.3.9/24", "dev", "v3");
     await seen;
-    expect(lines.some((l) => /^\d+: v3\s+inet 10\.0\.3\.9\/24/.test(l))).toBe(true);
+    expect(lines.filter((l) => /^\d+: v3\s+inet 10\.0\.3\.9\/24/.test(l))).toHaveLength(1);
   });
 });

@@ -1,8 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 
-export const isRoot = process.getuid?.() === 0;
-
 /** A fresh namespace named kra-<hex>; `del` removes it (call it from afterAll). */
 export function makeNetns(): { name: string; ip(...args: string[]): string; del(): void } {
   const name = `kra-${randomBytes(4).toString("hex")}`;

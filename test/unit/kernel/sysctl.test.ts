@@ -26,8 +26,21 @@ describe("sysctl", () => {
     expect(await readFile(join(root, "net/ipv4/conf/eth0.10/rp_filter"), "utf8")).toBe("1\n");
   });
 
-  it.each([["../x", 2], ["wan0", 3], ["", 2]])("refuses writeRpFilter(%j, %j)", async (ifname, value) => {
-    await expect(writeRpFilter(ifname, value, { root })).rejects.toThrow();
+  // Each escaping name points at a directory that exists, so without the guard the write would land there.
+  it.each([
+    ["../../../escape", "escape"],
+    ["..", "net/ipv4"],
+    [".", "net/ipv4/conf"],
+    ["wan0/../../../../escape", "escape"],
+  ])("refuses the path-climbing name %j (would write %s/rp_filter)", async (ifname, target) => {
+    await mkdir(join(root, target), { recursive: true });
+    await expect(writeRpFilter(ifname, 1, { root })).rejects.toThrow(/invalid interface name/);
+    await expect(readFile(join(root, target, "rp_filter"), "utf8")).rejects.toThrow(/ENOENT/);
+  });
+
+  it.each([["wan0", 3], ["wan0", -1], ["", 2]])("refuses writeRpFilter(%j, %j)", async (ifname, value) => {
+    await expect(writeRpFilter(ifname, value, { root })).rejects.toThrow(/invalid interface name|must be 0, 1 or 2/);
+    expect(await readFile(join(root, "net/ipv4/conf/wan0/rp_filter"), "utf8")).toBe("1\n");
   });
 
   it("reads MPTCP sysctls, null when the kernel has none", async () => {

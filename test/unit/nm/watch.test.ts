@@ -1,112 +1,35 @@
-import { readFileSync } from "node:fs";
-import { describe, expect, it } from "vitest";
-import { NM_PATH, NM_SERVICE, type BusSignal, type NmBus } from "../../../src/nm/bus.js";
-import type { RawDevice } from "../../../src/nm/snapshot.js";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { watchNetworkManager } from "../../../src/nm/watch.js";
+import { DEVICE_IFACE, FakeNm, fixture } from "./fake-nm.js";
 
-const fixture = (name: string) =>
-  JSON.parse(readFileSync(new URL(`../../fixtures/nm/${name}`, import.meta.url), "utf8")) as RawDevice;
+// Fake timers: every delay (the bus's answers, the removal grace, retries, backoff) runs on the test's clock.
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
 
-const DEVICE_IFACE = "org.freedesktop.NetworkManager.Device";
-const NM_OWNER = ":1.7";
+const settle = (ms = 40) => vi.advanceTimersByTimeAsync(ms);
+const fakeNm = () => new FakeNm(settle);
 
-/** NetworkManager as a map of objects; every call answers after a short delay, like a real bus. */
-class FakeNm implements NmBus {
-  owner: string | undefined = NM_OWNER;
-  objects = new Map<string, Record<string, unknown>>();
-  applied = new Map<string, unknown>();
-  deviceReads = new Map<string, number>();
-  private listeners: ((s: BusSignal) => void)[] = [];
-
-  addDevice(raw: RawDevice): void {
-    const d = raw.device;
-    this.objects.set(`${raw.path}|${DEVICE_IFACE}`, structuredClone(d));
-    if (raw.ip4Config) this.objects.set(`${d.Ip4Config}|org.freedesktop.NetworkManager.IP4Config`, structuredClone(raw.ip4Config));
-    if (raw.ip6Config) this.objects.set(`${d.Ip6Config}|org.freedesktop.NetworkManager.IP6Config`, structuredClone(raw.ip6Config));
-    if (raw.activeConnection) {
-      this.objects.set(`${d.ActiveConnection}|org.freedesktop.NetworkManager.Connection.Active`, structuredClone(raw.activeConnection));
-    }
-    this.applied.set(raw.path, structuredClone(raw.appliedConnection));
-  }
-
-  devicePaths(): string[] {
-    return [...this.objects.keys()].filter((k) => k.endsWith(`|${DEVICE_IFACE}`)).map((k) => k.split("|")[0]!);
-  }
-
-  props(path: string, iface: string): Record<string, unknown> {
-    const props = this.objects.get(`${path}|${iface}`);
-    if (!props) throw new Error(`no ${iface} at ${path}`);
-    return props;
-  }
-
-  private later<T>(f: () => T): Promise<T> {
-    return new Promise((resolve, reject) => setTimeout(() => {
-      try {
-        resolve(f());
-      } catch (error) {
-        reject(error);
-      }
-    }, 2));
-  }
-
-  getAll(path: string, iface: string) {
-    if (iface === DEVICE_IFACE) this.deviceReads.set(path, (this.deviceReads.get(path) ?? 0) + 1);
-    if (path === NM_PATH) return this.later(() => ({ Devices: this.devicePaths(), Version: "1.42.4" }));
-    return this.later(() => structuredClone(this.props(path, iface)));
-  }
-  call(path: string, _iface: string, member: string) {
-    if (member !== "GetAppliedConnection") throw new Error(member);
-    return this.later(() => [structuredClone(this.applied.get(path)), 1]);
-  }
-  nameOwner() {
-    return Promise.resolve(this.owner);
-  }
-  onSignal(listener: (s: BusSignal) => void) {
-    this.listeners.push(listener);
-  }
-  private lostListeners: ((e: Error) => void)[] = [];
-  onLost(listener: (e: Error) => void) {
-    this.lostListeners.push(listener);
-  }
-  closed = false;
-  close() {
-    this.closed = true;
-  }
-
-  /** The connection to the bus breaks (dbus-daemon restarted, socket closed). */
-  lose(): void {
-    for (const listener of this.lostListeners) listener(new Error("connection lost"));
-  }
-
-  emit(signal: Omit<BusSignal, "sender"> & { sender?: string }): void {
-    for (const listener of this.listeners) listener({ sender: this.owner ?? "", ...signal });
-  }
-  stateChanged(path: string, state: number, sender?: string): void {
-    this.props(path, DEVICE_IFACE).State = state;
-    this.emit({ path, iface: DEVICE_IFACE, member: "StateChanged", body: [state, 0, 0], ...(sender && { sender }) });
-  }
-  ownerChanged(newOwner: string | undefined): void {
-    const old = this.owner ?? "";
-    this.owner = newOwner;
-    this.emit({
-      sender: "org.freedesktop.DBus", path: "/org/freedesktop/DBus", iface: "org.freedesktop.DBus",
-      member: "NameOwnerChanged", body: [NM_SERVICE, old, newOwner ?? ""],
-    });
-  }
+/** Resolves a promise that depends on the fake bus's delayed answers. */
+async function settled<T>(p: Promise<T>): Promise<T> {
+  await settle();
+  return p;
 }
 
-const settle = (ms = 40) => new Promise((r) => setTimeout(r, ms));
-
-async function setup(options = {}) {
-  const nm = new FakeNm();
+async function setup() {
+  const nm = fakeNm();
   const wan = fixture("veth-ethernet-ipv6.json");
   const lte = fixture("veth-metered-never-default.json");
   nm.addDevice(wan);
   nm.addDevice(lte);
   const changes: string[] = [];
-  const watch = await watchNetworkManager(async () => nm, (c) => changes.push(c), { removalGraceMs: 20, ...options });
+  const errors: string[] = [];
+  const watch = await settled(watchNetworkManager(async () => nm, (c) => changes.push(c), { onError: (e) => errors.push(e.message) }));
   nm.deviceReads.clear();
-  return { nm, watch, changes, wan, lte };
+  return { nm, watch, changes, errors, wan, lte };
 }
 
 const stateOf = (watch: { snapshot(): { devices: { interface: string; state: number }[] } }, name: string) =>
@@ -178,7 +101,7 @@ describe("watchNetworkManager with a fake bus", () => {
   it("a fact signalled while the first full read runs, after its device was read, is read again", async () => {
     // The daemon starting while a link activates: NetworkManager answers the device's GetAll with Metered 0,
     // then reports Metered on the device and a new id on its active connection before the read is done.
-    const nm = new FakeNm();
+    const nm = fakeNm();
     const lte = fixture("veth-metered-never-default.json");
     nm.addDevice(lte);
     nm.props(lte.path, DEVICE_IFACE).Metered = 0;
@@ -196,7 +119,7 @@ describe("watchNetworkManager with a fake bus", () => {
       return props;
     };
     const changes: string[] = [];
-    const watch = await watchNetworkManager(async () => nm, (c) => changes.push(c));
+    const watch = await settled(watchNetworkManager(async () => nm, (c) => changes.push(c)));
     expect(signalled).toBe(true);
     await settle();
     const device = watch.snapshot().devices.find((d) => d.interface === "lte0")!;
@@ -205,37 +128,65 @@ describe("watchNetworkManager with a fake bus", () => {
     expect(changes).toEqual(["lte0"]);
   });
 
-  it("removes a device after DeviceRemoved, but keeps all when NetworkManager is shutting down", async () => {
-    const { nm, watch, changes, wan, lte } = await setup();
-    const removed = (path: string) =>
-      nm.emit({ path: NM_PATH, iface: "org.freedesktop.NetworkManager", member: "DeviceRemoved", body: [path] });
-    removed(lte.path);
-    await settle();
+  it("removes a device once DeviceRemoved has stood for the grace period", async () => {
+    const { nm, watch, changes, lte } = await setup();
+    nm.deviceRemoved(lte.path);
+    await settle(100);
+    expect(changes).toEqual([]); // still within the grace: NetworkManager may be stopping
+    await settle(100);
     expect(changes).toEqual(["lte0"]);
-    expect(watch.snapshot().devices.map((d) => d.interface)).toEqual(["wan0"]);
-
-    removed(wan.path);
-    nm.ownerChanged(undefined); // a stopping NetworkManager removes its devices, then leaves the bus
-    await settle();
     expect(watch.snapshot().devices.map((d) => d.interface)).toEqual(["wan0"]);
   });
 
-  it("reads everything again when a new NetworkManager takes the name, and announces it", async () => {
-    const { nm, watch, changes, lte } = await setup();
-    nm.ownerChanged(undefined);
+  it("keeps every device when NetworkManager stops (devices removed, the bus left ~30 ms later)", async () => {
+    const { nm, watch, changes } = await setup();
+    await nm.stop();
+    await settle(1_000);
+    expect(watch.snapshot().devices.map((d) => d.interface).sort()).toEqual(["lte0", "wan0"]);
+    expect(changes).toEqual([]);
+  });
+
+  it("reads a restarted NetworkManager once it serves its objects (~12 ms after owning the name)", async () => {
+    const { nm, watch, changes, errors, lte } = await setup();
+    await nm.stop();
     nm.props(lte.path, DEVICE_IFACE).State = 30;
-    nm.ownerChanged(":1.8");
-    await settle();
-    expect(changes).toEqual(["all"]);
+    await nm.start(":1.8");
+    await settle(100);
+    expect(errors).toContain("org.freedesktop.DBus.Error.UnknownObject"); // the first read came too early
+    // DeviceAdded (at +12 ms) lands in the retry's wait: lte0 is read and announced on its own, then the
+    // full re-read announces "all".
+    expect(changes).toEqual(["lte0", "all"]);
     expect(stateOf(watch, "lte0")).toBe(30);
+    expect(watch.snapshot().devices.map((d) => d.interface).sort()).toEqual(["lte0", "wan0"]);
     nm.stateChanged(lte.path, 100); // sender is the new owner now
     await settle();
     expect(stateOf(watch, "lte0")).toBe(100);
   });
 
+  it("reads a device that DeviceAdded announces, and announces it", async () => {
+    const { nm, watch, changes } = await setup();
+    const dhcp = fixture("veth-dhcp-never-default.json");
+    nm.addDevice(dhcp);
+    nm.deviceAdded(dhcp.path);
+    await settle();
+    const name = dhcp.device.Interface as string;
+    expect(changes).toEqual([name]);
+    expect(watch.snapshot().devices.map((d) => d.interface)).toContain(name);
+  });
+
+  it("keeps a device whose DeviceRemoved is followed by DeviceAdded within the grace", async () => {
+    const { nm, watch, changes, lte } = await setup();
+    nm.deviceRemoved(lte.path);
+    await settle(20);
+    nm.deviceAdded(lte.path);
+    await settle(500);
+    expect(changes).toEqual([]);
+    expect(watch.snapshot().devices.map((d) => d.interface).sort()).toEqual(["lte0", "wan0"]);
+  });
+
   it("reconnects with backoff after losing the bus, keeping the last snapshot meanwhile", async () => {
-    const first = new FakeNm();
-    const second = new FakeNm();
+    const first = fakeNm();
+    const second = fakeNm();
     const lte = fixture("veth-metered-never-default.json");
     first.addDevice(lte);
     second.addDevice(lte);
@@ -243,20 +194,22 @@ describe("watchNetworkManager with a fake bus", () => {
     const attempts: number[] = [];
     let failures = 2;
     const connect = async () => {
-      attempts.push(performance.now());
+      attempts.push(Date.now());
       if (attempts.length === 1) return first;
       if (failures-- > 0) throw new Error("bus not there yet");
       return second;
     };
     const changes: string[] = [];
     const errors: string[] = [];
-    const watch = await watchNetworkManager(connect, (c) => changes.push(c), {
-      backoffMs: 10, maxBackoffMs: 40, onError: (e) => errors.push(e.message),
-    });
+    const watch = await settled(watchNetworkManager(connect, (c) => changes.push(c), {
+      backoffMs: 10, maxBackoffMs: 15, onError: (e) => errors.push(e.message),
+    }));
+    const lostAt = Date.now();
     first.lose();
     expect(stateOf(watch, "lte0")).toBe(100); // nothing is dropped while the bus is away
-    for (let i = 0; i < 100 && changes.length === 0; i++) await settle(20);
-    expect(attempts).toHaveLength(4); // first, two refused, the one that worked
+    await settle(200);
+    // first, two refused, the one that worked: after 10 ms, then doubled and capped at 15 ms
+    expect(attempts.slice(1).map((t) => t - lostAt)).toEqual([10, 25, 40]);
     expect(errors).toEqual(["connection lost", "bus not there yet", "bus not there yet"]);
     expect(changes).toEqual(["all"]);
     expect(stateOf(watch, "lte0")).toBe(30); // read again from the new connection

@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadPolicy, type LoadResult } from "../../../src/policy/load.js";
 import { EMBEDDED_DEFAULT_NAME } from "../../../src/policy/default-policy.js";
+import { itNeeding, rootPrerequisites } from "../../rig/needs.js";
 
 let root: string;
 
@@ -157,7 +158,7 @@ describe("permissions", () => {
     if (!result.ok) expect(result.diagnostics.map((d) => d.file)).toEqual([dir]);
   });
 
-  it.skipIf(process.getuid?.() !== 0)("refuses a file owned by another user (needs root to chown)", async () => {
+  itNeeding(rootPrerequisites(), "refuses a file owned by another user (chown)", async () => {
     const file = await put("etc/mptcp-policy/policy.d/10-x.yaml", named("x"));
     await chown(file, 65534, 65534);
     const result = await loadPolicy({ root });

@@ -1,18 +1,11 @@
-import { spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cli as run } from "../cli/run-cli.js";
 
-// Runs the real CLI from source (tsx), so the test needs no prior build.
-const repo = join(import.meta.dirname, "../../..");
-function cli(...args: string[]) {
-  const run = spawnSync(process.execPath, ["--import", "tsx", join(repo, "src/cli/main.ts"), "validate", ...args], {
-    cwd: repo,
-    encoding: "utf8",
-  });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+// The real command line, in-process (paths relative to the repository, where vitest runs).
+const cli = (...args: string[]) => run("validate", ...args);
 
 let dir: string;
 beforeAll(async () => {
@@ -23,15 +16,15 @@ afterAll(async () => {
 });
 
 describe("mptcp-policy validate FILE...", () => {
-  it("prints FILE: ok and exits 0 when every file is valid", () => {
-    const result = cli("policies/laptop.yaml", "policies/server.yaml");
+  it("prints FILE: ok and exits 0 when every file is valid", async () => {
+    const result = await cli("policies/laptop.yaml", "policies/server.yaml");
     expect(result).toEqual({ code: 0, stdout: "policies/laptop.yaml: ok\npolicies/server.yaml: ok\n", stderr: "" });
   });
 
   it("prints every problem as FILE:LINE:COL: message and exits 1 when any file is invalid", async () => {
     const bad = join(dir, "bad.yaml");
     await writeFile(bad, "version: 1\nrules:\n  - match: { type: lte }\n    endpiont: { flags: [subflow] }\nlimits: { subflows: 12 }\n");
-    const result = cli("policies/laptop.yaml", bad);
+    const result = await cli("policies/laptop.yaml", bad);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe("policies/laptop.yaml: ok\n");
     expect(result.stderr.trimEnd().split("\n")).toEqual([
@@ -44,7 +37,7 @@ describe("mptcp-policy validate FILE...", () => {
     const broken = join(dir, "broken.yaml");
     await writeFile(broken, "version: 1\nrules: [\n  {match: }\n");
     const missing = join(dir, "missing.yaml");
-    const result = cli(broken, missing);
+    const result = await cli(broken, missing);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(new RegExp(`^${broken}:\\d+:\\d+: YAML syntax: `, "m"));
     expect(result.stderr).toContain(`${missing}: cannot read: ENOENT`);
@@ -56,7 +49,7 @@ describe("mptcp-policy validate (effective policy)", () => {
     const root = join(dir, "root");
     await mkdir(join(root, "etc/mptcp-policy/policy.d"), { recursive: true });
     await writeFile(join(root, "etc/mptcp-policy/policy.d/10-lan.yaml"), "version: 1\nrules:\n  - name: lan\n    match: { interface: lan0 }\n    ignore: true\n");
-    const result = cli("--root", root);
+    const result = await cli("--root", root);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`# Effective policy, from: <embedded default>, ${root}/etc/mptcp-policy/policy.d/10-lan.yaml\n`);
     expect(result.stdout).toContain(`  # from ${root}/etc/mptcp-policy/policy.d/10-lan.yaml:3\n  - name: lan\n`);
@@ -67,7 +60,7 @@ describe("mptcp-policy validate (effective policy)", () => {
     const root = join(dir, "badroot");
     await mkdir(join(root, "etc/mptcp-policy"), { recursive: true });
     await writeFile(join(root, "etc/mptcp-policy/policy.yaml"), "version: 1\nrp-filter: strict\n");
-    const result = cli("--root", root);
+    const result = await cli("--root", root);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe("");
     expect(result.stderr).toBe(

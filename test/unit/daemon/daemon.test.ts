@@ -1,0 +1,220 @@
+// The daemon's composition root with a fake NetworkManager (connectBus) and a real kernel in a throw-away
+// namespace (netns). Every wait is on a log line or a kernel state the test caused, never a fixed delay.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { kernelTrigger, startDaemon, type Daemon } from "../../../src/daemon/daemon.js";
+import type { KernelEvent } from "../../../src/kernel/monitor.js";
+import { createLogger } from "../../../src/log.js";
+import type { Policy } from "../../../src/model/types.js";
+import { loadPolicy } from "../../../src/policy/load.js";
+import { describeNeeding, netnsPrerequisites } from "../../rig/needs.js";
+import { makeNetns } from "../kernel/netns.js";
+import { FakeNm, fixture } from "../nm/fake-nm.js";
+
+describe("kernelTrigger", () => {
+  const address = { ifname: "wan0", family: "ipv4", address: "10.0.0.2", prefix: 24, scope: "global", flags: [] } as const;
+  it.each<[KernelEvent, string | undefined]>([
+    [{ kind: "address-added", ...address }, "kernel event: address-added 10.0.0.2 wan0"],
+    [{ kind: "address-removed", ...address }, "kernel event: address-removed 10.0.0.2 wan0"],
+    [{ kind: "link", ifname: "lte0", up: false }, "kernel event: link lte0 down"],
+    [{ kind: "link", ifname: "lte0", up: true }, "kernel event: link lte0 up"],
+    [{ kind: "main-default", added: true, family: "ipv4", dev: "wan0", gateway: "10.0.0.1" },
+      "kernel event: main default route via 10.0.0.1 dev wan0 added"],
+    [{ kind: "main-default", added: false, family: "ipv6", dev: "wan0", gateway: "fe80::1" },
+      "kernel event: main default route via fe80::1 dev wan0 removed"],
+    // Not a trigger (a loop on our own writes); not from the kernel cache's family of reasons.
+    [{ kind: "monitor-restarted" }, "kernel monitor restarted"],
+    [{ kind: "route" }, undefined],
+    [{ kind: "rule" }, undefined],
+  ])("%j → %s", (event, reason) => {
+    expect(kernelTrigger(event)).toBe(reason);
+  });
+});
+
+type Line = { level: number; msg: string; reasons?: string[]; fast?: boolean; op?: string; command?: string; [k: string]: unknown };
+
+/** Log lines as they are written, and a wait for the first one (from `from` on) that satisfies a test. */
+function memoryLog() {
+  const lines: Line[] = [];
+  const waiters: (() => void)[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const text of chunk.toString().split("\n")) if (text) lines.push(JSON.parse(text) as Line);
+      for (const wake of waiters.splice(0)) wake();
+      done();
+    },
+  });
+  const waitFor = async (test: (l: Line) => boolean, from = 0): Promise<Line> => {
+    for (;;) {
+      const hit = lines.slice(from).find(test);
+      if (hit) return hit;
+      await new Promise<void>((resolve) => waiters.push(resolve));
+    }
+  };
+  return { lines, waitFor, log: createLogger("debug", stream) };
+}
+
+const WAN = fixture("veth-ethernet-ipv6.json");
+const LTE = fixture("veth-metered-never-default.json");
+
+describeNeeding(netnsPrerequisites(), "startDaemon on a fake NetworkManager and a real kernel", () => {
+  let ns: ReturnType<typeof makeNetns>;
+  let runDir: string;
+  let nm: FakeNm;
+  let policy: Policy;
+  let daemon: Daemon | undefined;
+  let out: ReturnType<typeof memoryLog>;
+
+  const endpoints = () =>
+    (JSON.parse(ns.ip("-j", "mptcp", "endpoint", "show")) as Record<string, unknown>[]).map((e) => ({
+      id: e.id as number,
+      address: e.address as string,
+      flags: ["signal", "subflow", "backup", "fullmesh"].filter((f) => e[f] === true),
+    }));
+  const reconciled = (test: (l: Line) => boolean = () => true, from = 0) =>
+    out.waitFor((l) => l.msg === "reconciled" && test(l), from);
+
+  beforeEach(async () => {
+    // The links of the recorded devices, as NetworkManager left them: wan0 with the default route, lte0 without.
+    ns = makeNetns();
+    execFileSync("ip", ["-n", ns.name, "-batch", "-"], {
+      input: [
+        "link set lo up",
+        "link add wan0 type veth peer name wan0p", "link add lte0 type veth peer name lte0p",
+        "link set wan0p up", "link set lte0p up", "link set wan0 up", "link set lte0 up",
+        "addr add 10.237.1.2/24 dev wan0", "addr add 10.237.2.2/24 dev lte0",
+        "route add default via 10.237.1.1 dev wan0 metric 100",
+      ].join("\n") + "\n",
+    });
+    runDir = mkdtempSync(join(tmpdir(), "daemon-unit-"));
+    const loaded = await loadPolicy({ root: runDir }); // no files there: the embedded default policy
+    if (!loaded.ok) throw new Error("default policy did not load");
+    policy = loaded.policy;
+    nm = new FakeNm();
+    nm.addDevice(WAN);
+    nm.addDevice(LTE);
+    out = memoryLog();
+  });
+
+  afterEach(async () => {
+    await daemon?.stop();
+    daemon = undefined;
+    ns.del();
+    rmSync(runDir, { recursive: true, force: true });
+  });
+
+  const start = (extra: Partial<Parameters<typeof startDaemon>[0]> = {}) => {
+    daemon = startDaemon({
+      policy, loadPolicy: () => loadPolicy({ root: runDir }), runDir, resyncMs: 0, flushOnExit: false,
+      log: out.log, connectBus: async () => nm, netns: ns.name, ...extra,
+    });
+    return daemon;
+  };
+
+  it("makes the endpoints from its first full read: wan0 a subflow, metered lte0 a backup", async () => {
+    await start().started;
+    await reconciled((l) => l.reasons!.includes("start"));
+    const eps = endpoints();
+    expect(eps.find((e) => e.address === "10.237.1.2")?.flags).toEqual(["subflow"]);
+    expect(eps.find((e) => e.address === "10.237.2.2")?.flags).toEqual(["subflow", "backup"]);
+  });
+
+  it("changes nothing before NetworkManager is on the bus, then reconciles from its first full read", async () => {
+    ns.ip("mptcp", "endpoint", "add", "10.237.9.9", "id", "150", "subflow"); // ours (id range), stale
+    nm.owner = undefined;
+    await start().started;
+    await out.waitFor((l) => l.msg === "NetworkManager is not on the bus; waiting for it and changing nothing");
+    ns.ip("addr", "add", "10.237.1.3/24", "dev", "wan0"); // a kernel event requests a reconcile
+    await nm.start(":1.8");
+    const first = await reconciled();
+    expect(first.reasons).toContain("nm all"); // no run before NetworkManager's read: not for start, not for the event
+    expect(endpoints().map((e) => e.address)).not.toContain("10.237.9.9"); // swept once the facts were known
+  });
+
+  /**
+   * Adds wan0 addresses until the reconcile one of them requests took the fast path (it does only when the lock
+   * came at once, < 1 ms: on a loaded machine a run may not), calling `before` ahead of each address.
+   */
+  async function fastRun(before: () => void = () => {}): Promise<{ run: Line; mark: number; address: string }> {
+    const address = "10.237.1.5";
+    for (let tries = 0; tries < 25; tries++) {
+      before();
+      const mark = out.lines.length;
+      ns.ip("addr", "add", `${address}/24`, "dev", "wan0");
+      const run = await reconciled((l) => l.reasons!.some((r) => r.includes(`address-added ${address} `)), mark);
+      if (run.fast) return { run, mark, address };
+      expect(endpoints().map((e) => e.address)).toContain(address);
+      // Back to where this try began (the kernel holds at most 8 endpoints: addresses must not pile up).
+      const removedMark = out.lines.length;
+      ns.ip("addr", "del", `${address}/24`, "dev", "wan0");
+      await reconciled((l) => l.reasons!.some((r) => r.includes(`address-removed ${address} `)), removedMark);
+    }
+    throw new Error("no reconcile took the fast path in 25 tries");
+  }
+
+  it("takes the fast path for a kernel address event, and the re-read verifies it", async () => {
+    await start().started;
+    await reconciled((l) => l.reasons!.includes("start"));
+    const { mark, address } = await fastRun();
+    const added = out.lines.slice(mark).find((l) => l.op === "endpoint-add");
+    expect(added?.command).toContain(address);
+    expect(endpoints().map((e) => e.address)).toContain(address);
+    expect(out.lines.slice(mark).filter((l) => l.msg === "reconciled" && l.reasons!.includes("recheck"))).toEqual([]);
+  });
+
+  it("requests a full recheck when a fast run's re-read finds drift the cache could not see", async () => {
+    await start().started;
+    await reconciled((l) => l.reasons!.includes("start"));
+    const lte = () => endpoints().find((e) => e.address === "10.237.2.2");
+    // Each try deletes lte0's endpoint behind the daemon's back: no kernel event tells it.
+    const { mark } = await fastRun(() => void ns.ip("mptcp", "endpoint", "delete", "id", String(lte()!.id)));
+    const recheck = await reconciled((l) => l.reasons!.includes("recheck"), mark);
+    expect(recheck.fast).toBe(false);
+    expect(lte()?.flags).toEqual(["subflow", "backup"]);
+  });
+
+  it("re-reads NetworkManager after a restart and keeps the endpoints meanwhile", async () => {
+    await start().started;
+    await reconciled((l) => l.reasons!.includes("start"));
+    const before = endpoints();
+    const mark = out.lines.length;
+    await nm.stop();
+    await nm.start(":1.9");
+    await reconciled((l) => l.reasons!.includes("nm all"), mark);
+    expect(out.lines.slice(mark).filter((l) => l.op !== undefined)).toEqual([]); // not one operation
+    expect(endpoints()).toEqual(before);
+  });
+
+  it("reloads the policy on request: unchanged, invalid (kept), changed (reconciled)", async () => {
+    const d = start();
+    await d.started;
+    await reconciled((l) => l.reasons!.includes("start"));
+    await d.reload();
+    expect(out.lines.at(-1)?.msg).toBe("policy reloaded, unchanged");
+    const file = join(runDir, "etc/mptcp-policy/policy.yaml");
+    execFileSync("mkdir", ["-p", join(runDir, "etc/mptcp-policy")]);
+    execFileSync("sh", ["-c", `printf 'version: 1\\nrules:\\n  - name: x\\n    match: { nope: 1 }\\n' > ${file}; chmod 600 ${file}`]);
+    await d.reload();
+    expect(out.lines.at(-1)?.msg).toBe("policy reload failed; keeping the current policy");
+    execFileSync("sh", ["-c", `printf 'version: 1\\nrules:\\n  - name: wired\\n    match: { interface: [wan0] }\\n    endpoint: { flags: [subflow] }\\n' > ${file}`]);
+    const mark = out.lines.length;
+    await d.reload();
+    await reconciled((l) => l.reasons!.includes("reload"), mark);
+    expect(endpoints().map((e) => e.address)).toEqual(["10.237.1.2"]); // lte0 matches no rule now: swept
+  });
+
+  it("removes what it owns at stop with flushOnExit, and only then", async () => {
+    ns.ip("mptcp", "endpoint", "add", "10.237.1.2", "id", "7", "subflow"); // not ours
+    const d = start({ flushOnExit: true });
+    await d.started;
+    await reconciled((l) => l.reasons!.includes("start"));
+    await d.stop();
+    daemon = undefined;
+    expect(endpoints()).toEqual([{ id: 7, address: "10.237.1.2", flags: ["subflow"] }]);
+    expect(out.lines.at(-1)?.msg).toBe("stopped");
+  });
+});
