@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
-import { EXIT } from "./exit-codes.js";
-import { commands } from "./commands/index.js";
-import { CliError } from "./session.js";
+import { CliError, EXIT } from "./exit-codes.js";
+import { commandsFor } from "./commands/index.js";
 
 const program = new Command("mptcp-policy")
   .description(
@@ -12,7 +11,7 @@ const program = new Command("mptcp-policy")
   .showHelpAfterError()
   .exitOverride();
 
-for (const register of commands) register(program);
+for (const load of commandsFor(process.argv.slice(2))) (await load())(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -6,16 +6,7 @@ import { readSnapshot } from "../nm/snapshot.js";
 import { formatDiagnostic, loadPolicy, type Diagnostic } from "../policy/load.js";
 import type { NmSnapshot, Policy } from "../model/types.js";
 import { assess, openKernelIo, type Assessment, type KernelIo } from "../reconcile.js";
-import { EXIT } from "./exit-codes.js";
-
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number,
-  ) {
-    super(message);
-  }
-}
+import { CliError, EXIT } from "./exit-codes.js";
 
 export interface PolicyOptions {
   policy?: string;
