@@ -50,9 +50,17 @@ export async function startSystem(system: SystemName, rig: Rig, opts: StartOptio
       const env: NodeJS.ProcessEnv = { ...rig.env, MPTCP_POLICY_RUN_DIR: join(rig.dir, "run") };
       if (opts.ipShim) env.PATH = `${opts.ipShim.dir}:${env.PATH ?? ""}`;
       // Debug level: one "reconciled" line per run, which reconciles() counts.
-      return spawnLogged(rig, "daemon", [process.execPath, CLI, "daemon", "--policy", opts.policy, "--log-level", "debug"], env);
+      return spawnLogged(rig, "daemon", [process.execPath, ...daemonNodeArgs(), CLI, "daemon", "--policy", opts.policy, "--log-level", "debug"], env);
     }
   }
+}
+
+/**
+ * Extra Node options for the daemon under test, e.g. `BENCH_DAEMON_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/p"`
+ * to profile its reaction path (Node refuses --cpu-prof in NODE_OPTIONS).
+ */
+function daemonNodeArgs(): string[] {
+  return process.env.BENCH_DAEMON_NODE_ARGS?.split(/\s+/).filter((a) => a !== "") ?? [];
 }
 
 /** Logs outlive the rig (its folder goes with it), for a look after a bad number. */

@@ -6,6 +6,7 @@ import { deviceStateName } from "./nm/nm-enums.js";
 import { matchDevice } from "./policy/match.js";
 import { ownsEndpoint, ownsMarked } from "./plan/ownership.js";
 import type { Assessment } from "./reconcile.js";
+import { compareText } from "./model/compare.js";
 
 export type DeviceRole = "managed" | "ignored" | "unmatched" | "inactive";
 
@@ -37,7 +38,7 @@ export function buildStatus(snapshot: NmSnapshot, policy: Policy, a: Assessment)
   const pending = a.plan.operations;
   const devices = snapshot.devices
     .filter((d) => d.interface !== "" && d.type !== "loopback")
-    .sort((x, y) => x.interface.localeCompare(y.interface))
+    .sort((x, y) => compareText(x.interface, y.interface))
     .map((d) => deviceStatus(d, policy, a.current, pending));
   return {
     devices,

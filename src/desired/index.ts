@@ -14,6 +14,7 @@ import { usableAddresses } from "./addresses.js";
 import { desiredEndpoints } from "./endpoints.js";
 import { desiredLimits } from "./limits.js";
 import { desiredRouting } from "./routing.js";
+import { compareText } from "../model/compare.js";
 
 /** NMDeviceState values between which a device's addresses are in the kernel and worth using. */
 const STATE_IP_CONFIG = 70;
@@ -91,7 +92,7 @@ export function desiredState(
   const state: Omit<DesiredState, "limits"> = { devices: [], endpoints: [], routing: [], rpFilterLoose: [] };
   const devices = snapshot.devices
     .filter((d) => isInPlay(d, kernel, policy))
-    .sort((a, b) => a.interface.localeCompare(b.interface));
+    .sort((a, b) => compareText(a.interface, b.interface));
   for (const device of devices) {
     const rule = matchDevice(device, policy.rules);
     if (rule === undefined || rule.action.kind === "ignore") continue;
