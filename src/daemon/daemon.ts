@@ -12,7 +12,7 @@ import { openKernelIo, reconcile, sweep } from "../reconcile.js";
 import type { KernelState } from "../model/types.js";
 import { patchKnown } from "./kernel-cache.js";
 import { serialLoop } from "./loop.js";
-import { conflictReporter, reportOperations } from "./report.js";
+import { conflictReporter, reportOperations, stageTimes } from "./report.js";
 
 export interface DaemonOptions {
   policy: Policy;
@@ -95,7 +95,7 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
   };
 
-  const runReconcile = async (reasons: string[]) => {
+  const runReconcile = async (reasons: string[], requestedAt: number) => {
     if (!nmSeen || watch === undefined) return;
     const started = performance.now();
     const lock = await acquireLock(opts.runDir);
@@ -112,7 +112,7 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     }
     known = eventsDuringRun.reduce<KernelState | undefined>((k, e) => k && patchKnown(k, e), outcome.final);
     const ms = Number((performance.now() - started).toFixed(2));
-    log.debug({ reasons, ms, lockMs, fast, operations: outcome.plan.operations.length }, "reconciled");
+    log.debug({ reasons, ms, lockMs, fast, operations: outcome.plan.operations.length, stages: stageTimes(requestedAt, started, outcome.at) }, "reconciled");
     const unfinished = outcome.applied.failed.length > 0 || outcome.remaining.length > 0;
     // What the re-read still finds either follows news that came during the run (a gateway's default route
     // right after the address: the run that news requested handles it, from the cache) or, with no news,
