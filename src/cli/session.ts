@@ -1,8 +1,6 @@
 // What every kernel-touching subcommand needs first: the policy (diagnostics on failure), NetworkManager's
 // snapshot and the resident ip processes. Failures become CliErrors with the exit code main.ts uses.
 import type { Command } from "commander";
-import { connectNmBus } from "../nm/bus.js";
-import { readSnapshot } from "../nm/snapshot.js";
 import { formatDiagnostic, loadPolicy, type Diagnostic } from "../policy/load.js";
 import type { NmSnapshot, Policy } from "../model/types.js";
 import { assess, openKernelIo, type Assessment, type KernelIo } from "../reconcile.js";
@@ -25,6 +23,8 @@ export async function policyOrFail(opts: PolicyOptions): Promise<Policy> {
 }
 
 export async function snapshotOrFail(): Promise<NmSnapshot> {
+  // Loaded here: validate and flush use this module but never talk to NetworkManager (dbus-next is ~70 modules).
+  const [{ connectNmBus }, { readSnapshot }] = await Promise.all([import("../nm/bus.js"), import("../nm/snapshot.js")]);
   let bus;
   try {
     bus = await connectNmBus();
