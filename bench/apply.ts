@@ -1,5 +1,6 @@
 // One-shot `mptcp-policy apply` wall time, Node start included, as an admin or the dispatcher script runs it:
-// with nothing to change, and setting up 8 links from nothing (after `flush`).
+// with nothing to change, and setting up 8 links from nothing (after `flush`); `--version` and `node -e 0`
+// the same way, as the floors the issue's targets are relative to.
 import { rigName, startRig } from "../test/rig/rig.js";
 import { writePolicy } from "./policy.js";
 import { median } from "./stats.js";
@@ -14,6 +15,8 @@ export interface ApplyResult {
   full_setup_ms: number;
   /** Median wall time of `mptcp-policy --version`: Node start plus loading the CLI, the floor of any run. */
   cli_load_ms: number;
+  /** Median wall time of `node -e 0`, started the same way: Node's own start on this machine in this run. */
+  node_floor_ms: number;
   steady_samples_ms: number[];
   full_setup_samples_ms: number[];
 }
@@ -25,13 +28,15 @@ export async function measureApply(runs: number): Promise<ApplyResult> {
   const rig = await startRig({ name: rigName("bap"), links: linksFor("mptcp-policy", names.map((name) => ({ name }))) });
   try {
     const policy = writePolicy(rig, { subflow: names });
-    const cli = async (command: "apply" | "flush" | "--version") => {
+    const timed = async (argv: string[]) => {
       const started = performance.now();
-      const r = await rig.hostExec([process.execPath, CLI, command, ...(command === "--version" ? [] : ["--policy", policy])]);
+      const r = await rig.hostExec([process.execPath, ...argv]);
       const ms = performance.now() - started;
-      if (r.exitCode !== 0) throw new Error(`mptcp-policy ${command} failed (${r.exitCode}): ${r.stderr.trim()}`);
+      if (r.exitCode !== 0) throw new Error(`${argv.join(" ")} failed (${r.exitCode}): ${r.stderr.trim()}`);
       return { ms: Math.round(ms * 10) / 10, changes: r.stdout.trim() };
     };
+    const cli = (command: "apply" | "flush" | "--version") =>
+      timed([CLI, command, ...(command === "--version" ? [] : ["--policy", policy])]);
     const full: number[] = [];
     for (let i = 0; i < runs; i++) {
       await cli("flush");
@@ -47,9 +52,13 @@ export async function measureApply(runs: number): Promise<ApplyResult> {
     }
     // What every run pays before doing anything: Node's start and loading the CLI's modules.
     const load: number[] = [];
-    for (let i = 0; i < runs; i++) load.push((await cli("--version")).ms);
+    const floor: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      load.push((await cli("--version")).ms);
+      floor.push((await timed(["-e", "0"])).ms);
+    }
     return {
-      links: LINKS, runs, cli_load_ms: median(load)!,
+      links: LINKS, runs, cli_load_ms: median(load)!, node_floor_ms: median(floor)!,
       steady_ms: median(steady)!, full_setup_ms: median(full)!,
       steady_samples_ms: steady, full_setup_samples_ms: full,
     };

@@ -1,50 +1,84 @@
-// Failover under real MPTCP traffic: the primary link (wan0) loses carrier mid-transfer; the longest pause
-// at the receiver is how long the connection stalled before the secondary (lte0) carried it.
+// Failover under real MPTCP traffic, on links rate-limited so that a transfer without any failure shows no
+// pause: the longest receive pause at the sink when the primary (wan0) loses its carrier mid-transfer, and
+// when it dies without losing carrier (the peer drops everything arriving on it).
 // mptcp-policy makes lte0 a backup subflow with its own table; NetworkManager's own handling makes both
 // plain subflows. Both links have a gateway: NetworkManager only makes endpoints where a default route exists.
-import { rigName, startRig } from "../test/rig/rig.js";
+import { rigName, startRig, type Rig } from "../test/rig/rig.js";
 import { startTraffic, txBytes } from "../test/rig/traffic.js";
 import { writePolicy } from "./policy.js";
 import { linksFor, startSystem, waitEndpoints, type SystemName } from "./systems.js";
 
 export interface FailoverRun {
   max_gap_ms: number;
-  /** When the longest gap began, counted from the first byte read; the carrier is cut about cut_at_ms. */
+  /** When the longest gap began, counted from the first byte read; the failure comes about cut_at_ms. */
   gap_at_ms: number;
   bytes_per_link: Record<string, number>;
 }
 
 export interface FailoverResult {
-  /** The longest receive gap of all runs. */
+  /** The longest receive gap of all carrier-cut runs. */
   max_gap_ms: number;
   cut_at_ms: number;
+  /** Carrier cut: the peer end of wan0 is set down. */
   runs: FailoverRun[];
+  /** The same transfer with nothing cut: the floor a failover gap is read against. */
+  no_cut_max_gap_ms: number;
+  no_cut_runs: FailoverRun[];
+  /** wan0 dies with its carrier up: the peer drops every IP packet arriving on it. */
+  silent_max_gap_ms: number;
+  silent_runs: FailoverRun[];
+  /** The qdisc every host-side link sends through. */
+  shaping: string;
 }
+
+type Failure = "none" | "carrier" | "silent";
 
 const SECONDS = 6;
 const CUT_AFTER_MS = 2_000;
 /** wan0 has sent this much more than before the transfer: data is flowing, the cut can be timed from here. */
 const FLOWING_BYTES = 1_000_000;
+/**
+ * Unshaped veth runs at memory speed, faster than the Python sink reads on a loaded 2-core machine: its
+ * receive window fills, and MPTCP's data-level retransmit timer (200 ms minimum) fires and re-sends on the
+ * other subflow (measured: MPTcpExtMPTCPRetrans 38, MPTcpExtDuplicateData 38, no TCP-level drop, 250 ms
+ * pauses with nothing cut). At 100 Mbit/s the sink keeps up: longest pause 14-17 ms in the same rig at load 8-13.
+ * The data flows host → peer, so the host ends' egress is shaped; tbf's queue is bounded by TCP small queues.
+ */
+const SHAPING = ["tbf", "rate", "100mbit", "burst", "64kb", "latency", "50ms"];
 
 export async function measureFailover(system: "mptcp-policy" | "networkmanager", runs: number): Promise<FailoverResult> {
-  const all: FailoverRun[] = [];
-  for (let i = 0; i < runs; i++) all.push(await failoverOnce(system));
-  return { max_gap_ms: Math.max(...all.map((r) => r.max_gap_ms)), cut_at_ms: CUT_AFTER_MS, runs: all };
+  const scenario = async (failure: Failure) => {
+    const all: FailoverRun[] = [];
+    for (let i = 0; i < runs; i++) all.push(await failoverOnce(system, failure));
+    return all;
+  };
+  const noCut = await scenario("none");
+  const carrier = await scenario("carrier");
+  const silent = await scenario("silent");
+  const longest = (r: FailoverRun[]) => Math.max(...r.map((x) => x.max_gap_ms));
+  return {
+    max_gap_ms: longest(carrier), cut_at_ms: CUT_AFTER_MS, runs: carrier,
+    no_cut_max_gap_ms: longest(noCut), no_cut_runs: noCut,
+    silent_max_gap_ms: longest(silent), silent_runs: silent,
+    shaping: SHAPING.join(" "),
+  };
 }
 
-async function failoverOnce(system: "mptcp-policy" | "networkmanager"): Promise<FailoverRun> {
+async function failoverOnce(system: "mptcp-policy" | "networkmanager", failure: Failure): Promise<FailoverRun> {
   const rig = await startRig({ name: rigName("bfo"), links: linksFor(system as SystemName, [{ name: "wan0" }, { name: "lte0" }]) });
   try {
     const policy = system === "mptcp-policy" ? writePolicy(rig, { subflow: ["wan0"], backup: ["lte0"] }) : undefined;
     const running = await startSystem(system, rig, { policy });
     try {
       await waitEndpoints(rig, [rig.links.wan0!.hostAddr4!, rig.links.lte0!.hostAddr4!]);
+      for (const link of ["wan0", "lte0"]) await rig.hostExec(["tc", "qdisc", "replace", "dev", link, "root", ...SHAPING]);
       const before = (await txBytes(rig)).wan0 ?? 0;
       const traffic = await startTraffic(rig, { seconds: SECONDS, via: "wan0" });
       await rig.waitFor(async () => ((await txBytes(rig)).wan0 ?? 0) - before > FLOWING_BYTES, 10_000, "data on wan0");
       await new Promise((r) => setTimeout(r, CUT_AFTER_MS));
-      await rig.cutCarrier("wan0");
-      const result = await withTimeout(traffic.done, (SECONDS + 30) * 1000, "the transfer to finish after the cut");
+      if (failure === "carrier") await rig.cutCarrier("wan0");
+      if (failure === "silent") await dropArriving(rig, "wan0");
+      const result = await withTimeout(traffic.done, (SECONDS + 30) * 1000, "the transfer to finish");
       return {
         max_gap_ms: result.longestGapMs,
         gap_at_ms: result.longestGapAtMs,
@@ -55,6 +89,22 @@ async function failoverOnce(system: "mptcp-policy" | "networkmanager"): Promise<
     }
   } finally {
     await rig.stop();
+  }
+}
+
+/**
+ * The peer drops every IP packet arriving on `link`, while the link, its carrier and ARP stay up: a policy
+ * rule `iif LINK blackhole` ahead of the local table (this kernel has no tc drop action, and no nft or
+ * iptables is installed). The local table's rule moves from priority 0 to 1 so the blackhole can go first.
+ */
+async function dropArriving(rig: Rig, link: string): Promise<void> {
+  for (const args of [
+    ["rule", "add", "priority", "1", "lookup", "local"],
+    ["rule", "del", "priority", "0", "lookup", "local"],
+    ["rule", "add", "priority", "0", "iif", link, "blackhole"],
+  ]) {
+    const r = await rig.peerExec(["ip", ...args]);
+    if (r.exitCode !== 0) throw new Error(`ip ${args.join(" ")} in the peer namespace: ${r.stderr.trim()}`);
   }
 }
 

@@ -1,4 +1,5 @@
 // bench/results/<date>.md: the summary table a person reads; the JSON next to it has everything.
+import type { FailoverRun } from "./failover.js";
 import type { Results } from "./results.js";
 import type { Distribution } from "./stats.js";
 import { SYSTEMS } from "./systems.js";
@@ -49,8 +50,8 @@ export function markdown(r: Results, svgName: string | undefined): string {
   if (r.apply) {
     const a = r.apply;
     out.push("## One-shot `apply` (wall, Node start included, median)", "");
-    out.push(...table(["nothing to change", `full setup of ${a.links} links`, "`--version` (load floor)", "runs"],
-      [[a.steady_ms, a.full_setup_ms, a.cli_load_ms, a.runs]]), "");
+    out.push(...table(["nothing to change", `full setup of ${a.links} links`, "`--version` (load floor)", "`node -e 0` (Node's floor)", "runs"],
+      [[a.steady_ms, a.full_setup_ms, a.cli_load_ms, a.node_floor_ms, a.runs]]), "");
   }
   if (r.memory) {
     const x = r.memory;
@@ -59,12 +60,15 @@ export function markdown(r: Results, svgName: string | undefined): string {
       [[x.rss_start_mb, x.rss_after_flaps_mb, x.flaps, `${x.growth_pct}%`, x.flap_ms]]), "");
   }
   if (r.failover) {
-    out.push("## Failover (primary loses carrier mid-transfer)", "");
-    out.push(...table(["system", "longest receive gap (ms)", "per run: gap (ms) began at (ms); bytes per link"],
-      Object.entries(r.failover).map(([s, f]) => [s, f.max_gap_ms, f.runs.map((run) => `${run.max_gap_ms} at ${run.gap_at_ms}; ` +
-        Object.entries(run.bytes_per_link).map(([l, b]) => `${l} ${(b / 1e6).toFixed(0)} MB`).join(", ")).join("<br>")])), "");
-    out.push(`The carrier of wan0 is cut about ${Object.values(r.failover)[0]?.cut_at_ms} ms after the first byte; a gap that began ` +
-      "well before that is not the failover.", "");
+    const runs = (rs: FailoverRun[] | undefined) => (rs ?? []).map((run) => `${run.max_gap_ms} at ${run.gap_at_ms}; ` +
+      Object.entries(run.bytes_per_link).map(([l, b]) => `${l} ${(b / 1e6).toFixed(0)} MB`).join(", ")).join("<br>");
+    const first = Object.values(r.failover)[0];
+    out.push("## Failover (longest receive pause, ms)", "");
+    out.push(`Links shaped with \`${first?.shaping ?? "?"}\` on the host ends. wan0 fails about ${first?.cut_at_ms} ms after data flows; ` +
+      "a pause that began well before that is not the failover. Per run: pause (ms) at (ms from the first byte); bytes per link.", "");
+    out.push(...table(["system", "no cut", "carrier cut", "dies with carrier up", "runs: no cut", "runs: carrier cut", "runs: carrier up"],
+      Object.entries(r.failover).map(([s, f]) => [s, f.no_cut_max_gap_ms, f.max_gap_ms, f.silent_max_gap_ms,
+        runs(f.no_cut_runs), runs(f.runs), runs(f.silent_runs)])), "");
   }
   if (r.targets) {
     out.push("## Targets", "");

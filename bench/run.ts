@@ -24,7 +24,7 @@ type Section = (typeof SECTIONS)[number];
 const COUNTS = {
   // --quick: the same shape in about two minutes.
   quick: { cycles: 10, carrierCycles: 0, scale: [1, 8], applyRuns: 3, flaps: 50, failoverRuns: 1 },
-  full: { cycles: 40, carrierCycles: 3, scale: [1, 8, 32], applyRuns: 7, flaps: 1000, failoverRuns: 3 },
+  full: { cycles: 40, carrierCycles: 3, scale: [1, 8, 32], applyRuns: 10, flaps: 1000, failoverRuns: 3 },
 };
 
 const { values } = parseArgs({

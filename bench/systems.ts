@@ -47,12 +47,28 @@ export async function startSystem(system: SystemName, rig: Rig, opts: StartOptio
     case "mptcp-policy": {
       if (opts.policy === undefined) throw new Error("mptcp-policy needs a policy file");
       // Its own lock and pid file: other daemons on this machine (tests) must not make it wait.
-      const env: NodeJS.ProcessEnv = { ...rig.env, MPTCP_POLICY_RUN_DIR: join(rig.dir, "run") };
+      const env: NodeJS.ProcessEnv = { ...rig.env, ...unitEnvironment(), MPTCP_POLICY_RUN_DIR: join(rig.dir, "run") };
       if (opts.ipShim) env.PATH = `${opts.ipShim.dir}:${env.PATH ?? ""}`;
       // Debug level: one "reconciled" line per run, which reconciles() counts.
-      return spawnLogged(rig, "daemon", [process.execPath, CLI, "daemon", "--policy", opts.policy, "--log-level", "debug"], env);
+      return spawnLogged(rig, "daemon", [process.execPath, ...daemonNodeArgs(), CLI, "daemon", "--policy", opts.policy, "--log-level", "debug"], env);
     }
   }
+}
+
+const UNIT = fileURLToPath(new URL("../packaging/mptcp-policy.service", import.meta.url));
+
+/** The unit's `Environment=` settings (NODE_OPTIONS): the daemon under test runs as the unit runs it. */
+function unitEnvironment(): Record<string, string> {
+  const settings = readFileSync(UNIT, "utf8").matchAll(/^Environment=([A-Z_]+)=(.*)$/gm);
+  return Object.fromEntries([...settings].map((m) => [m[1]!, m[2]!]));
+}
+
+/**
+ * Extra Node options for the daemon under test, e.g. `BENCH_DAEMON_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/p"`
+ * to profile its reaction path (Node refuses --cpu-prof in NODE_OPTIONS).
+ */
+function daemonNodeArgs(): string[] {
+  return process.env.BENCH_DAEMON_NODE_ARGS?.split(/\s+/).filter((a) => a !== "") ?? [];
 }
 
 /** Logs outlive the rig (its folder goes with it), for a look after a bad number. */

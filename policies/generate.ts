@@ -1,4 +1,4 @@
-// `npm run gen:policies`: regenerates policies/schema.json and policies/default.yaml from src/policy.
+// `npm run gen:policies`: regenerates policies/schema.json, policies/default.yaml and the precompiled validator from src/policy.
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";

@@ -60,6 +60,8 @@ export interface Outcome extends Assessment {
   remaining: Operation[];
   /** The kernel as the last read saw it (after applying, when anything was applied). */
   final: KernelState;
+  /** performance.now() when each stage ended (debug logs time the reaction path with them). */
+  at: { planned: number; applied?: number; verified?: number };
 }
 
 /**
@@ -75,12 +77,17 @@ export async function reconcile(
   known?: KernelState,
 ): Promise<Outcome> {
   const before = await assess(snapshot, policy, io, known);
+  const planned = performance.now();
   if (before.plan.operations.length === 0) {
-    return { ...before, applied: { applied: [], failed: [] }, remaining: [], final: before.current };
+    return { ...before, applied: { applied: [], failed: [] }, remaining: [], final: before.current, at: { planned } };
   }
   const applied = await applyPlan(before.plan, io);
+  const appliedAt = performance.now();
   const after = await assess(snapshot, policy, io);
-  return { ...before, applied, remaining: after.plan.operations, final: after.current };
+  return {
+    ...before, applied, remaining: after.plan.operations, final: after.current,
+    at: { planned, applied: appliedAt, verified: performance.now() },
+  };
 }
 
 /** A desired state that wants nothing: planning against it sweeps every object we own and leaves limits alone. */

@@ -7,6 +7,7 @@ import { matchDevice } from "./policy/match.js";
 import { ownsEndpoint, ownsMarked } from "./plan/ownership.js";
 import type { Assessment } from "./reconcile.js";
 import { NO_TRAFFIC, trafficSummary, type LinkTraffic } from "./traffic.js";
+import { compareText } from "./model/compare.js";
 
 /** "undecided": a rule that may match waits for facts NetworkManager has not reported; the kernel is left as it is. */
 export type DeviceRole = "managed" | "ignored" | "unmatched" | "inactive" | "undecided";
@@ -57,7 +58,7 @@ export function buildStatus(snapshot: NmSnapshot, policy: Policy, a: Assessment,
   const none: LinkTraffic = traffic.rates ? { ...NO_TRAFFIC, sendRate: 0, receiveRate: 0 } : NO_TRAFFIC;
   const shown = snapshot.devices
     .filter((d) => d.interface !== "" && d.type !== "loopback")
-    .sort((x, y) => x.interface.localeCompare(y.interface));
+    .sort((x, y) => compareText(x.interface, y.interface));
   const devices = shown.map((d) => deviceStatus(d, policy, a.current, pending, traffic.devices.get(d.interface) ?? none));
   const carrying = devices.filter((d, i) => {
     const match = matchDevice(shown[i]!, policy.rules);

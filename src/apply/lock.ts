@@ -3,7 +3,6 @@
 // so a reader never sees it half-written; it names its holder by pid and process start time, so a
 // lock left by a dead process (or by a pid since reused) is recognised as stale and taken over.
 
-import { randomBytes } from "node:crypto";
 // Synchronous calls on purpose: the daemon takes this lock on its reaction path, and each async fs
 // call waits for a libuv thread (measured 1–30 ms for one acquire + release on a loaded machine,
 // against tens of microseconds for the same syscalls made directly).
@@ -83,7 +82,9 @@ export async function writeDaemonPidFile(dir = DEFAULT_RUN_DIR): Promise<{ remov
 }
 
 async function createExclusive(path: string, holder: Holder): Promise<boolean> {
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}`;
+  // Unique without random bytes: only this process uses its pid here, and it never has two temporaries at
+  // once (everything from write to unlink is synchronous).
+  const temp = `${path}.${process.pid}`;
   writeFileSync(temp, formatHolder(holder));
   try {
     linkSync(temp, path);

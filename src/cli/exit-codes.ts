@@ -8,3 +8,13 @@ export const EXIT = {
   /** Could not talk to NetworkManager or the kernel. */
   unavailable: 69,
 } as const;
+
+/** A failure a subcommand reports with its message and exit code (main.ts prints it). */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}

@@ -1,8 +1,7 @@
 // The command line as a function: main.ts calls it with process.argv; tests call it in-process.
 import { Command, CommanderError } from "commander";
-import { EXIT } from "./exit-codes.js";
-import { commands } from "./commands/index.js";
-import { CliError } from "./session.js";
+import { CliError, EXIT } from "./exit-codes.js";
+import { commandsFor } from "./commands/index.js";
 
 /** Parses and runs one command line; the outcome is in process.exitCode, errors on standard error. */
 export async function runCli(argv: readonly string[]): Promise<void> {
@@ -14,7 +13,7 @@ export async function runCli(argv: readonly string[]): Promise<void> {
     .showHelpAfterError()
     .exitOverride();
 
-  for (const register of commands) register(program);
+  for (const load of commandsFor(argv.slice(2))) (await load())(program);
 
   try {
     await program.parseAsync([...argv]);

@@ -1,21 +1,10 @@
 // What every kernel-touching subcommand needs first: the policy (diagnostics on failure), NetworkManager's
 // snapshot and the resident ip processes. Failures become CliErrors with the exit code main.ts uses.
 import { InvalidArgumentError, type Command } from "commander";
-import { connectNmBus } from "../nm/bus.js";
-import { readSnapshot } from "../nm/snapshot.js";
 import { formatDiagnostic, loadPolicy, type Diagnostic } from "../policy/load.js";
 import type { NmSnapshot, Policy } from "../model/types.js";
 import { assess, openKernelIo, type Assessment, type KernelIo } from "../reconcile.js";
-import { EXIT } from "./exit-codes.js";
-
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number,
-  ) {
-    super(message);
-  }
-}
+import { CliError, EXIT } from "./exit-codes.js";
 
 export interface PolicyOptions {
   policy?: string;
@@ -34,6 +23,8 @@ export async function policyOrFail(opts: PolicyOptions): Promise<Policy> {
 }
 
 export async function snapshotOrFail(): Promise<NmSnapshot> {
+  // Loaded here: validate and flush use this module but never talk to NetworkManager (dbus-next is ~70 modules).
+  const [{ connectNmBus }, { readSnapshot }] = await Promise.all([import("../nm/bus.js"), import("../nm/snapshot.js")]);
   let bus;
   try {
     bus = await connectNmBus();

@@ -13,7 +13,7 @@ import type { KernelState } from "../model/types.js";
 import { isNeighbourNoise, patchKnown } from "./kernel-cache.js";
 import { serialLoop } from "./loop.js";
 import { startMetricsFile, type MetricsFileOptions } from "./metrics.js";
-import { conflictReporter, heldReporter, reportOperations } from "./report.js";
+import { conflictReporter, heldReporter, reportOperations, stageTimes } from "./report.js";
 
 export interface DaemonOptions {
   policy: Policy;
@@ -106,7 +106,7 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     retryMs = Math.min(retryMs * 2, RETRY_MAX_MS);
   };
 
-  const runReconcile = async (reasons: string[]) => {
+  const runReconcile = async (reasons: string[], requestedAt: number) => {
     if (!nmSeen || watch === undefined) return;
     const started = performance.now();
     const lock = await acquireLock(opts.runDir);
@@ -124,7 +124,7 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     known = eventsDuringRun.reduce<KernelState | undefined>((k, e) => k && patchKnown(k, e), outcome.final);
     const ms = Number((performance.now() - started).toFixed(2));
     const held = outcome.desired.held.length;
-    log.debug({ reasons, ms, lockMs, fast, operations: outcome.plan.operations.length, held }, "reconciled");
+    log.debug({ reasons, ms, lockMs, fast, operations: outcome.plan.operations.length, held, stages: stageTimes(requestedAt, started, outcome.at) }, "reconciled");
     metrics?.reconciled({
       seconds: ms / 1000, conflicts: outcome.plan.conflicts.length, addresses: outcome.final.addresses,
       managed: outcome.desired.devices.map((d) => d.device),

@@ -15,10 +15,12 @@ export interface Loop {
 }
 
 export function serialLoop(
-  run: (reasons: string[]) => Promise<void>,
+  /** `requestedAt`: performance.now() of the run's first request, so the run can log how long it waited. */
+  run: (reasons: string[], requestedAt: number) => Promise<void>,
   onError: (error: unknown) => void,
 ): Loop {
   let pending: Set<string> | undefined;
+  let pendingSince = 0;
   let running: Promise<void> | undefined;
   let stopped = false;
 
@@ -27,7 +29,7 @@ export function serialLoop(
       const reasons = [...pending];
       pending = undefined;
       try {
-        await run(reasons);
+        await run(reasons, pendingSince);
       } catch (error) {
         onError(error);
       }
@@ -38,6 +40,7 @@ export function serialLoop(
   return {
     request(reason) {
       if (stopped) return;
+      if (pending === undefined) pendingSince = performance.now();
       (pending ??= new Set()).add(reason);
       running ??= Promise.resolve().then(drain);
     },

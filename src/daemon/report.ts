@@ -48,3 +48,10 @@ export function heldReporter(log: Logger): (held: readonly HeldDevice[]) => void
     last = now;
   };
 }
+
+/** Milliseconds from the first request to the run's start, and from one stage's end to the next (debug logs). */
+export function stageTimes(requestedAt: number, started: number, at: Outcome["at"]): Record<string, number> {
+  const ms = (from: number, to: number | undefined) => (to === undefined ? undefined : Number((to - from).toFixed(2)));
+  const times = { waited: ms(requestedAt, started), planned: ms(started, at.planned), applied: ms(at.planned, at.applied), verified: ms(at.applied ?? at.planned, at.verified) };
+  return Object.fromEntries(Object.entries(times).filter((e): e is [string, number] => e[1] !== undefined));
+}

@@ -1,5 +1,6 @@
 import type { AddressClass, Family, KernelAddress, Policy } from "../model/types.js";
 import { inNetwork } from "./ip.js";
+import { compareText } from "../model/compare.js";
 
 const LOOPBACK: Record<Family, string> = { ipv4: "127.0.0.0/8", ipv6: "::1/128" };
 const LINK_LOCAL: Record<Family, string> = { ipv4: "169.254.0.0/16", ipv6: "fe80::/10" };
@@ -33,5 +34,5 @@ export function usableAddresses(
         !a.flags.includes("dadfailed") &&
         !policy.skip.some((skipped) => CLASS_TEST[skipped](a)),
     )
-    .sort((a, b) => a.family.localeCompare(b.family) || a.address.localeCompare(b.address));
+    .sort((a, b) => compareText(a.family, b.family) || compareText(a.address, b.address));
 }

@@ -13,6 +13,7 @@ import { usableAddresses } from "./addresses.js";
 import { desiredEndpoints } from "./endpoints.js";
 import { desiredLimits } from "./limits.js";
 import { desiredRouting, type LinkRouting } from "./routing.js";
+import { compareText } from "../model/compare.js";
 
 /** NMDeviceState values between which a device's addresses are in the kernel and worth using. */
 const STATE_IP_CONFIG = 70;
@@ -80,7 +81,7 @@ export function desiredState(
   const state: Omit<DesiredState, "limits"> = { devices: [], held: [], endpoints: [], routing: [], rpFilterLoose: [] };
   const devices = snapshot.devices
     .filter((d) => isInPlay(d, kernel, policy))
-    .sort((a, b) => a.interface.localeCompare(b.interface));
+    .sort((a, b) => compareText(a.interface, b.interface));
   for (const device of devices) {
     const ifname = device.interface;
     const match = matchDevice(device, policy.rules);

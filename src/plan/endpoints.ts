@@ -2,6 +2,7 @@ import type { Conflict, DesiredEndpoint, DesiredState, Endpoint, Marks, Operatio
 import type { Held } from "./hold.js";
 import { lowestFree, ownsEndpoint } from "./ownership.js";
 import type { PlanPart } from "./part.js";
+import { compareText } from "../model/compare.js";
 
 /** MPTCP_PM_ADDR_MAX: the in-kernel path manager holds at most 8 endpoints per network namespace (-ERANGE beyond). */
 export const KERNEL_ENDPOINT_MAX = 8;
@@ -113,5 +114,5 @@ function foreignConflict(
 }
 
 function byDeviceThenAddress(a: DesiredEndpoint, b: DesiredEndpoint): number {
-  return a.dev.localeCompare(b.dev) || a.address.localeCompare(b.address);
+  return compareText(a.dev, b.dev) || compareText(a.address, b.address);
 }

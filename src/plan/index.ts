@@ -5,6 +5,7 @@ import { planLimits } from "./limits.js";
 import { orderOperations } from "./order.js";
 import { planRouting } from "./routing.js";
 import { planRpFilter } from "./rp-filter.js";
+import { compareText } from "../model/compare.js";
 
 export { describeOperation } from "./describe.js";
 
@@ -21,7 +22,7 @@ export function planChanges(desired: DesiredState, current: KernelState, marks: 
       ...planRpFilter(desired, current),
     ]),
     conflicts: [...endpoints.conflicts, ...routing.conflicts].sort(
-      (a, b) => a.device.localeCompare(b.device) || a.kind.localeCompare(b.kind) || addressOf(a).localeCompare(addressOf(b)),
+      (a, b) => compareText(a.device, b.device) || compareText(a.kind, b.kind) || compareText(addressOf(a), addressOf(b)),
     ),
   };
 }

@@ -1,4 +1,5 @@
 import type { Operation } from "../model/types.js";
+import { compareText } from "../model/compare.js";
 
 // Limits first, so new subflows are allowed before anything creates them. Removals go before additions:
 // endpoints first (they stop subflows that would still use the routes), then rules, then routes. Additions
@@ -55,5 +56,5 @@ function defaultRank(op: "route-add" | "route-delete", dst: string): string {
 }
 
 function compareKeys(a: Key, b: Key): number {
-  return a[0] - b[0] || a[1].localeCompare(b[1]) || a[2].localeCompare(b[2]) || a[3].localeCompare(b[3]);
+  return a[0] - b[0] || compareText(a[1], b[1]) || compareText(a[2], b[2]) || compareText(a[3], b[3]);
 }

@@ -1,5 +1,6 @@
 import type { Conflict, DesiredRouting, KernelState, Marks } from "../model/types.js";
 import { lowestFree, ownsMarked } from "./ownership.js";
+import { compareText } from "../model/compare.js";
 
 export interface TableAssignment {
   tables: Map<string, number>;
@@ -30,7 +31,7 @@ export function assignTables(
     tables.set(r.device, r.table);
     taken.add(r.table);
   }
-  const auto = routing.filter((r) => r.table === "auto").sort((a, b) => a.device.localeCompare(b.device));
+  const auto = routing.filter((r) => r.table === "auto").sort((a, b) => compareText(a.device, b.device));
   const unplaced: DesiredRouting[] = [];
   for (const r of auto) {
     const addresses = new Set([

@@ -1,16 +1,9 @@
 // Structural checks: ajv against the schema, with its errors turned into messages a person can act on.
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import { POLICY_SCHEMA } from "./schema-file.js";
+import type { ErrorObject } from "ajv";
 import { closest } from "./suggest.js";
 import type { DocPath, Problem } from "./diagnostic.js";
-
-// Compiled on first use: the embedded default is not checked at run time (tests check it), so a machine
-// without policy files never pays for the compile.
-let validator: ValidateFunction | undefined;
-const validate = (doc: unknown): boolean => {
-  validator ??= new Ajv({ allErrors: true, verbose: true, strict: true }).compile(POLICY_SCHEMA);
-  return validator(doc) as boolean;
-};
+// Precompiled from the schema (validator-code.ts): no ajv compiler at run time.
+import { validatePolicy } from "./validate-policy.generated.js";
 
 interface SchemaNode {
   type?: string;
@@ -31,8 +24,8 @@ export function checkStructure(doc: unknown): Problem[] {
   if (doc === null || doc === undefined) {
     return [{ path: [], message: "the file is empty; a policy needs at least `version: 1`" }];
   }
-  if (validate(doc)) return [];
-  return explainErrors(validator?.errors ?? []);
+  if (validatePolicy(doc)) return [];
+  return explainErrors(validatePolicy.errors ?? []);
 }
 
 function explainErrors(errors: ErrorObject[]): Problem[] {

@@ -1,7 +1,8 @@
-// Files in policies/ derived from the code, so editors and packagers see exactly what the program enforces.
+// Files derived from the code, so editors and packagers see exactly what the program enforces.
 // Written by policies/generate.ts (npm run gen:policies); a unit test fails when the committed copies are stale.
 import { DEFAULT_POLICY_YAML } from "./default-policy.js";
 import { policyJsonSchema } from "./schema.js";
+import { policyValidatorModule, VALIDATOR_PATH } from "./validator-code.js";
 
 export const REGENERATE_COMMAND = "npm run gen:policies";
 
@@ -12,5 +13,6 @@ export function generatedPolicyFiles(): Record<string, string> {
     "policies/default.yaml":
       `# Generated from src/policy/default-policy.ts (${REGENERATE_COMMAND}); edit that file, not this one.\n` +
       DEFAULT_POLICY_YAML,
+    [VALIDATOR_PATH]: policyValidatorModule(policyJsonSchema(), REGENERATE_COMMAND),
   };
 }

@@ -80,6 +80,16 @@ const shellNegation = (pattern: string): string => pattern.replace(/(?<!\\)\[!/g
 // names does not have and which would give "{", "+(", "@(" in a name a surprising meaning.
 const GLOB_OPTIONS: picomatch.PicomatchOptions = { dot: true, nobrace: true, noextglob: true };
 
+// Compiled once per pattern: `picomatch.isMatch` compiles its pattern on every call, which made matching
+// the largest part of the pure planning step in the daemon's reaction path. Patterns come from the policy,
+// so the cache is as small as the policy.
+const compiled = new Map<string, (text: string) => boolean>();
+
 function glob(pattern: string, text: string): boolean {
-  return picomatch.isMatch(unslash(text), unslash(shellNegation(pattern)), GLOB_OPTIONS);
+  let matcher = compiled.get(pattern);
+  if (matcher === undefined) {
+    matcher = picomatch(unslash(shellNegation(pattern)), GLOB_OPTIONS);
+    compiled.set(pattern, matcher);
+  }
+  return matcher(unslash(text));
 }

@@ -1,19 +1,30 @@
 import type { Command } from "commander";
-import { registerApply } from "./apply.js";
-import { registerDaemon } from "./daemon.js";
-import { registerDoctor } from "./doctor.js";
-import { registerFlush } from "./flush.js";
-import { registerPlan } from "./plan.js";
-import { registerStatus } from "./status.js";
-import { registerValidate } from "./validate.js";
 
-/** Each subcommand lives in its own file and registers itself on the program. */
-export const commands: ((program: Command) => void)[] = [
-  registerApply,
-  registerPlan,
-  registerStatus,
-  registerFlush,
-  registerValidate,
-  registerDoctor,
-  registerDaemon,
-];
+type Register = (program: Command) => void;
+
+/**
+ * Each subcommand lives in its own file and registers itself on the program. They are imported on demand:
+ * a run loads only the subcommand it names (its modules are most of a one-shot run's start-up time).
+ */
+export const commands: Record<string, () => Promise<Register>> = {
+  apply: async () => (await import("./apply.js")).registerApply,
+  plan: async () => (await import("./plan.js")).registerPlan,
+  status: async () => (await import("./status.js")).registerStatus,
+  flush: async () => (await import("./flush.js")).registerFlush,
+  validate: async () => (await import("./validate.js")).registerValidate,
+  doctor: async () => (await import("./doctor.js")).registerDoctor,
+  daemon: async () => (await import("./daemon.js")).registerDaemon,
+};
+
+const VERSION_FLAGS = new Set(["-V", "--version"]);
+
+/**
+ * The subcommands a command line needs registered: the one it names; none for a bare --version; every one
+ * otherwise (help lists them all, and an unknown name gets commander's "did you mean").
+ */
+export function commandsFor(args: readonly string[]): (() => Promise<Register>)[] {
+  const named = args.find((a) => !a.startsWith("-"));
+  if (named !== undefined && Object.hasOwn(commands, named)) return [commands[named]!];
+  if (args.length > 0 && args.every((a) => VERSION_FLAGS.has(a))) return [];
+  return Object.values(commands);
+}
