@@ -12,7 +12,7 @@ function statusOf(name: string, edit: (k: KernelState, s: NmSnapshot, p: Policy)
   const policy = readCase<Policy>(name, "policy.json");
   edit(current, snapshot, policy);
   const desired = desiredState(snapshot, current, policy);
-  return buildStatus(snapshot, policy, { current, desired, plan: planChanges(desired, current, policy.marks) });
+  return buildStatus(snapshot, policy, { current, desired, plan: planChanges(desired, current, policy.marks) }, { devices: new Map(), rates: false });
 }
 
 const device = (report: ReturnType<typeof statusOf>, name: string) => report.devices.find((d) => d.interface === name)!;
@@ -28,6 +28,7 @@ describe("buildStatus", () => {
       interface: "wlan0", type: "wifi", state: "activated", connection: "CoffeeShop", metered: "guess-no",
       rule: "wifi", role: "managed", addresses: ["192.168.1.23/24"],
       endpoints: [{ id: 100, address: "192.168.1.23", flags: ["subflow"] }], table: 1000, inSync: true,
+      traffic: { subflows: 0, backupSubflows: 0, bytesSent: 0, bytesReceived: 0 },
     });
     expect(device(s, "wwan0")).toMatchObject({ rule: "modem", table: 1001, endpoints: [{ id: 101, flags: ["subflow", "backup"] }] });
   });

@@ -45,7 +45,7 @@ describe("mptcp-policy (in-process)", () => {
   it("exits 2 naming the valid levels for a bad --log-level, before starting anything", async () => {
     const r = await cli("daemon", "--log-level", "loud");
     expect(r).toMatchObject({ code: 2, stdout: "" });
-    expect(r.stderr).toContain("'loud' is invalid. must be one of fatal, error, warn, info, debug, trace");
+    expect(r.stderr).toContain("argument 'loud' is invalid. Allowed choices are fatal, error, warn, info, debug, trace");
   });
 
   it.each(["apply", "plan", "status", "flush", "daemon"])("%s: an invalid policy exits 1 with its diagnostics and changes nothing", async (command) => {

@@ -55,7 +55,7 @@ function memoryLog() {
       await new Promise<void>((resolve) => waiters.push(resolve));
     }
   };
-  return { lines, waitFor, log: createLogger("debug", stream) };
+  return { lines, waitFor, log: createLogger({ level: "debug", format: "json", destination: stream }) };
 }
 
 const WAN = fixture("veth-ethernet-ipv6.json");
