@@ -2,6 +2,7 @@
 // snapshot and the resident ip processes. Failures become CliErrors with the exit code main.ts uses.
 import type { Command } from "commander";
 import { connectNmBus } from "../nm/bus.js";
+import { readNmMptcpDefaultOf } from "../nm/conf.js";
 import { readSnapshot } from "../nm/snapshot.js";
 import { formatDiagnostic, loadPolicy, type Diagnostic } from "../policy/load.js";
 import type { NmSnapshot, Policy } from "../model/types.js";
@@ -33,11 +34,13 @@ export async function policyOrFail(opts: PolicyOptions): Promise<Policy> {
   throw new CliError("the policy is invalid; nothing was changed", EXIT.failed);
 }
 
+/** NetworkManager's devices over D-Bus, with the configured mptcp-flags default from its files. */
 export async function snapshotOrFail(): Promise<NmSnapshot> {
   let bus;
   try {
     bus = await connectNmBus();
-    return await readSnapshot(bus);
+    const [snapshot, mptcpDefault] = await Promise.all([readSnapshot(bus), readNmMptcpDefaultOf(bus)]);
+    return { ...snapshot, mptcpDefault };
   } catch (err) {
     const where = process.env.DBUS_SYSTEM_BUS_ADDRESS ?? "the system bus";
     throw new CliError(

@@ -3,12 +3,13 @@ import type {
   KernelAddress,
   KernelLink,
   KernelState,
-  NmConnection,
   NmDevice,
+  NmMptcpHandling,
   NmSnapshot,
   Policy,
   RuleMatch,
 } from "../model/types.js";
+import { nmMptcpHandling } from "../nm/mptcp-handling.js";
 import { matchDevice } from "../policy/match.js";
 import { usableAddresses } from "./addresses.js";
 import { desiredEndpoints } from "./endpoints.js";
@@ -68,13 +69,10 @@ function dependsOnConnection(match: RuleMatch): boolean {
   return match.connection !== undefined || match.uuid !== undefined || match.ssid !== undefined || match.metered !== undefined;
 }
 
-/**
- * NetworkManager 1.40+ runs its own MPTCP endpoints unless the profile's mptcp-flags has "disabled" (0x1);
- * 0 means its default, which is on. No flags at all means an older NetworkManager, which has no such handling.
- */
-function nmMptcpProfile(connection: NmConnection | undefined): { nmMptcpProfile?: string } {
-  const on = connection?.mptcpFlags !== undefined && (connection.mptcpFlags & 0x1) === 0;
-  return on ? { nmMptcpProfile: connection.id } : {};
+/** NetworkManager's own MPTCP handling for the device, when known (see nmMptcpHandling). */
+function nmMptcp(device: NmDevice, snapshot: NmSnapshot): { nmMptcp?: NmMptcpHandling } {
+  const handling = nmMptcpHandling(device, snapshot);
+  return handling ? { nmMptcp: handling } : {};
 }
 
 /** Whether a device gets anything at all (before its rule is looked at): NetworkManager's view and the kernel's. */
@@ -98,7 +96,7 @@ export function desiredState(
     const { action } = rule;
     const ifname = device.interface;
     const reason = { device: ifname, rule: rule.name };
-    state.devices.push({ device: ifname, rule: rule.name, kind: device.type, ...nmMptcpProfile(device.connection) });
+    state.devices.push({ device: ifname, rule: rule.name, kind: device.type, ...nmMptcp(device, snapshot) });
 
     const addresses = usableAddresses(kernel.addresses, ifname, policy.addresses);
     const endpoints = action.endpoint ? desiredEndpoints(addresses, action.endpoint, reason) : [];

@@ -22,6 +22,8 @@ export interface NmBus {
   getAll(path: string, iface: string): Promise<Record<string, unknown>>;
   /** Unique name currently owning NetworkManager's service name, or undefined when nobody does. */
   nameOwner(): Promise<string | undefined>;
+  /** Process id of NetworkManager (the bus's GetConnectionUnixProcessID), or undefined when it is not on the bus. */
+  nmPid(): Promise<number | undefined>;
   /** Signals sent by NetworkManager's service, plus the bus's NameOwnerChanged for that name. */
   onSignal(listener: (signal: BusSignal) => void): void;
   /** Called once when the connection to the bus is lost (not after close()). */
@@ -108,6 +110,15 @@ export async function connectNmBus(address?: string): Promise<NmBus> {
       try {
         const [owner] = await rawCall(...DBUS, "GetNameOwner", "s", [NM_SERVICE]);
         return owner as string;
+      } catch (error) {
+        if (error instanceof dbus.DBusError && error.type === "org.freedesktop.DBus.Error.NameHasNoOwner") return undefined;
+        throw error;
+      }
+    },
+    async nmPid() {
+      try {
+        const [pid] = await rawCall(...DBUS, "GetConnectionUnixProcessID", "s", [NM_SERVICE]);
+        return pid as number;
       } catch (error) {
         if (error instanceof dbus.DBusError && error.type === "org.freedesktop.DBus.Error.NameHasNoOwner") return undefined;
         throw error;

@@ -61,6 +61,9 @@ class FakeNm implements NmBus {
   nameOwner() {
     return Promise.resolve(this.owner);
   }
+  nmPid() {
+    return Promise.resolve(undefined);
+  }
   onSignal(listener: (s: BusSignal) => void) {
     this.listeners.push(listener);
   }
