@@ -2,7 +2,7 @@
 // snapshot and the resident ip processes. Failures become CliErrors with the exit code main.ts uses.
 import type { Command } from "commander";
 import { connectNmBus } from "../nm/bus.js";
-import { readNmMptcpDefaultOf } from "../nm/conf.js";
+import { readNmConfOf } from "../nm/conf.js";
 import { readSnapshot } from "../nm/snapshot.js";
 import { formatDiagnostic, loadPolicy, type Diagnostic } from "../policy/load.js";
 import type { NmSnapshot, Policy } from "../model/types.js";
@@ -39,8 +39,8 @@ export async function snapshotOrFail(): Promise<NmSnapshot> {
   let bus;
   try {
     bus = await connectNmBus();
-    const [snapshot, mptcpDefault] = await Promise.all([readSnapshot(bus), readNmMptcpDefaultOf(bus)]);
-    return { ...snapshot, mptcpDefault };
+    const [snapshot, conf] = await Promise.all([readSnapshot(bus), readNmConfOf(bus)]);
+    return { ...snapshot, ...conf };
   } catch (err) {
     const where = process.env.DBUS_SYSTEM_BUS_ADDRESS ?? "the system bus";
     throw new CliError(

@@ -9,8 +9,8 @@ import { connectNmBus, type NmBus } from "../nm/bus.js";
 import { watchNetworkManager, type NmWatch } from "../nm/watch.js";
 import { formatDiagnostic, type LoadResult } from "../policy/load.js";
 import { openKernelIo, reconcile, sweep } from "../reconcile.js";
-import type { KernelState, NmConfMptcpFlags } from "../model/types.js";
-import { locateNmConf, readNmMptcpDefault, type NmConfPaths } from "../nm/conf.js";
+import type { KernelState, NmSnapshot } from "../model/types.js";
+import { locateNmConf, readNmConf, type NmConfPaths } from "../nm/conf.js";
 import { watchNmConf, type NmConfWatch } from "../nm/conf-watch.js";
 import { patchKnown } from "./kernel-cache.js";
 import { serialLoop } from "./loop.js";
@@ -86,8 +86,8 @@ export function startDaemon(opts: DaemonOptions): Daemon {
    * applied again on top of it (each patch is idempotent: an address or route added twice is there once).
    */
   let eventsDuringRun: KernelEvent[] = [];
-  /** NetworkManager's configured mptcp-flags default; undefined until read (then treated as none). */
-  let mptcpDefault: NmConfMptcpFlags | null | undefined;
+  /** NetworkManager's configuration facts (mptcp-flags default); empty until read (then treated as none). */
+  let nmConf: Pick<NmSnapshot, "mptcpDefault" | "confChangedSinceStart"> = {};
   let confPaths: NmConfPaths | undefined;
   let confWatch: NmConfWatch | undefined;
 
@@ -112,7 +112,7 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     eventsDuringRun = [];
     let outcome;
     try {
-      const snapshot = { ...watch.snapshot(), ...(mptcpDefault !== undefined && { mptcpDefault }) };
+      const snapshot = { ...watch.snapshot(), ...nmConf };
       outcome = await reconcile(snapshot, policy, io, fast ? known : undefined);
     } finally {
       await lock.release();
@@ -161,11 +161,15 @@ export function startDaemon(opts: DaemonOptions): Daemon {
       confPaths = paths;
       confWatch = watchNmConf(paths, () => void onNmConfChange("NetworkManager configuration file changed"));
     }
-    const next = await readNmMptcpDefault(paths);
-    if (JSON.stringify(next) === JSON.stringify(mptcpDefault)) return false;
-    mptcpDefault = next;
+    const next = await readNmConf(paths);
+    if (JSON.stringify(next) === JSON.stringify(nmConf)) return false;
+    nmConf = next;
+    const value = next.mptcpDefault;
     nmLog.info(
-      next ? { mptcpFlags: `0x${next.value.toString(16)}`, file: next.file } : { mptcpFlags: "unset" },
+      {
+        ...(value ? { mptcpFlags: `0x${value.value.toString(16)}`, file: value.file } : { mptcpFlags: "unset" }),
+        ...(next.confChangedSinceStart && { changedSinceStart: true }),
+      },
       "NetworkManager's configured default for connection.mptcp-flags",
     );
     return true;
@@ -239,6 +243,9 @@ export function startDaemon(opts: DaemonOptions): Daemon {
       }
       if (JSON.stringify(result.policy) === JSON.stringify(policy)) {
         log.info({ sources: result.sources }, "policy reloaded, unchanged");
+        // Still a full reconcile: what nothing announces (NetworkManager rewriting endpoints when a device is
+        // reapplied, see README "Installing") is repaired now instead of at the next resync.
+        loop.request("reload");
         return;
       }
       policy = result.policy;

@@ -7,7 +7,7 @@ import { ipOnce, type IpBatch } from "../kernel/ip.js";
 import { readMptcpSysctls } from "../kernel/sysctl.js";
 import type { DesiredState, Endpoint, Family, KernelState, Marks, Policy } from "../model/types.js";
 import { connectNmBus } from "../nm/bus.js";
-import { readNmMptcpDefaultOf } from "../nm/conf.js";
+import { readNmConfOf } from "../nm/conf.js";
 import { readSnapshot } from "../nm/snapshot.js";
 import { loadPolicy, formatDiagnostic } from "../policy/load.js";
 import { openKernelIo, readCurrent } from "../reconcile.js";
@@ -49,8 +49,8 @@ async function readIpTool(): Promise<IpToolFacts> {
 async function readNm(): Promise<NmFacts> {
   const bus = await connectNmBus();
   try {
-    const [snapshot, mptcpDefault] = await Promise.all([readSnapshot(bus), readNmMptcpDefaultOf(bus)]);
-    return { snapshot: { ...snapshot, mptcpDefault } };
+    const [snapshot, conf] = await Promise.all([readSnapshot(bus), readNmConfOf(bus)]);
+    return { snapshot: { ...snapshot, ...conf } };
   } finally {
     bus.close();
   }

@@ -72,6 +72,11 @@ export interface NmSnapshot {
    * null when no file sets it, absent when not read (D-Bus does not carry it).
    */
   mptcpDefault?: NmConfMptcpFlags | null;
+  /**
+   * A configuration file changed after NetworkManager started: it evaluates the default when it activates a
+   * device, so devices active since then may still run the previous one.
+   */
+  confChangedSinceStart?: true;
 }
 
 /** Whether NetworkManager manages MPTCP endpoints itself on a device (nm/mptcp-handling.ts decides). */

@@ -2,9 +2,9 @@
 // Only the unconditional [connection] section is read: the device-matched [connection-*] sections would
 // need NetworkManager's own device matching, and the drop-in this tool ships uses [connection].
 // I/O lives here (locate, read); the order of the files is the pure nmConfOrder.
-import { access, constants, readFile, readdir } from "node:fs/promises";
+import { access, constants, readFile, readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import type { NmConfMptcpFlags } from "../model/types.js";
+import type { NmConfMptcpFlags, NmSnapshot } from "../model/types.js";
 
 /** Where a NetworkManager reads its configuration: compiled-in defaults, changed by its command line. */
 export interface NmConfPaths {
@@ -18,6 +18,8 @@ export interface NmConfPaths {
   configDir: string;
   /** Prefix the paths are read under: NetworkManager's own view of the file system (/proc/PID/root) when we may look. */
   root: string;
+  /** When the NetworkManager process started (ms since the epoch), when known. */
+  startedAtMs?: number;
 }
 
 export const DEFAULT_NM_CONF_PATHS: NmConfPaths = {
@@ -95,25 +97,49 @@ export async function locateNmConf(pid: number | undefined): Promise<NmConfPaths
   // (the hardened unit) /proc/PID/root is closed to us and the shared file system is the best view.
   const root = `/proc/${pid}/root`;
   const canLook = await access(join(root, "etc"), constants.R_OK).then(() => true, () => false);
-  return nmConfPathsFromArgv(argv, canLook ? root : "/");
+  const startedAtMs = await processStartMs(pid);
+  return { ...nmConfPathsFromArgv(argv, canLook ? root : "/"), ...(startedAtMs !== undefined && { startedAtMs }) };
 }
 
-/** The configured default (the last file in NetworkManager's order that sets it), or null when none does. */
-export async function readNmMptcpDefault(paths: NmConfPaths): Promise<NmConfMptcpFlags | null> {
+/** Field 22 of /proc/PID/stat (clock ticks after boot; USER_HZ is 100 on Linux) plus the boot time. */
+async function processStartMs(pid: number): Promise<number | undefined> {
+  try {
+    const [stat, procStat] = await Promise.all([readFile(`/proc/${pid}/stat`, "utf8"), readFile("/proc/stat", "utf8")]);
+    const ticks = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
+    const btime = Number(/^btime (\d+)$/m.exec(procStat)?.[1]);
+    return Number.isFinite(ticks) && Number.isFinite(btime) ? btime * 1000 + ticks * 10 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the snapshot carries from NetworkManager's configuration files. */
+export type NmConf = Required<Pick<NmSnapshot, "mptcpDefault">> & Pick<NmSnapshot, "confChangedSinceStart">;
+
+/**
+ * The configured default, and whether a configuration file or directory changed after NetworkManager started:
+ * NetworkManager evaluates the default when it activates a device (measured with 1.42: neither `nmcli general
+ * reload conf` nor `nmcli device reapply` reaches an active device), so such a change is not in force yet.
+ */
+export async function readNmConf(paths: NmConfPaths): Promise<NmConf> {
   const dirs = [paths.systemDir, paths.runDir, paths.configDir];
   const listings = new Map(
     await Promise.all(dirs.map(async (d) => [d, await readdir(join(paths.root, d)).catch(() => [])] as const)),
   );
-  let found: NmConfMptcpFlags | null = null;
-  for (const file of nmConfOrder(paths, listings)) {
+  const order = nmConfOrder(paths, listings);
+  let mptcpDefault: NmConfMptcpFlags | null = null;
+  for (const file of order) {
     const value = parseNmMptcpFlags(await readFile(join(paths.root, file), "utf8").catch(() => ""));
-    if (value !== null) found = { value, file };
+    if (value !== null) mptcpDefault = { value, file };
   }
-  return found;
+  // A directory's mtime moves when a file is added or removed there; a file's when it is written.
+  const mtimes = await Promise.all([...dirs, ...order].map((f) => stat(join(paths.root, f)).then((s) => s.mtimeMs, () => 0)));
+  const changed = paths.startedAtMs !== undefined && Math.max(0, ...mtimes) > paths.startedAtMs;
+  return { mptcpDefault, ...(changed && { confChangedSinceStart: true as const }) };
 }
 
 
-/** The configured default of the NetworkManager on `bus`: its process, then its files. */
-export async function readNmMptcpDefaultOf(nm: { nmPid(): Promise<number | undefined> }): Promise<NmConfMptcpFlags | null> {
-  return readNmMptcpDefault(await locateNmConf(await nm.nmPid().catch(() => undefined)));
+/** NetworkManager's configuration facts for the one on `bus`: its process, then its files. */
+export async function readNmConfOf(nm: { nmPid(): Promise<number | undefined> }): Promise<NmConf> {
+  return readNmConf(await locateNmConf(await nm.nmPid().catch(() => undefined)));
 }

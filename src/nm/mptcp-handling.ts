@@ -22,7 +22,10 @@ function olderThan(version: string, [major, minor]: [number, number]): boolean |
  * its applied settings were not read. A configured default that was not read (snapshot.mptcpDefault undefined)
  * counts as none, so the answer leans to "on": a conflict is reported rather than an endpoint taken over.
  */
-export function nmMptcpHandling(device: Pick<NmDevice, "connection">, nm: Pick<NmSnapshot, "version" | "mptcpDefault">): NmMptcpHandling | undefined {
+export function nmMptcpHandling(
+  device: Pick<NmDevice, "connection">,
+  nm: Pick<NmSnapshot, "version" | "mptcpDefault" | "confChangedSinceStart">,
+): NmMptcpHandling | undefined {
   const connection = device.connection;
   if (connection?.mptcpFlags === undefined) return undefined;
   const profile = connection.id;
@@ -35,8 +38,16 @@ export function nmMptcpHandling(device: Pick<NmDevice, "connection">, nm: Pick<N
       : nm.mptcpDefault && nm.mptcpDefault.value !== 0
         ? [nm.mptcpDefault.value, `default in ${nm.mptcpDefault.file}`]
         : [NM_BUILTIN_MPTCP_FLAGS, "NetworkManager's built-in default"];
-  return { on: (flags & MPTCP_DISABLED) === 0, profile, flags, source };
+  const on = (flags & MPTCP_DISABLED) === 0;
+  // NetworkManager evaluates a default when it activates the device: after a configuration change the device may
+  // still run the previous one (measured with 1.42: it kept rewriting endpoints after reload conf and reapply).
+  if (!on && source !== "the profile" && nm.confChangedSinceStart) {
+    return { on: true, profile, flags, source: `${source}, ${PENDING}` };
+  }
+  return { on, profile, flags, source };
 }
+
+const PENDING = "changed after NetworkManager started: in force from the device's next activation";
 
 /** Where the drop-in this tool ships lands when installed by hand (the Debian package puts it under /usr/lib). */
 export const NM_DROP_IN = "/etc/NetworkManager/conf.d/90-mptcp-policy.conf";
@@ -48,7 +59,11 @@ export function describeNmMptcp(h: NmMptcpHandling, ifname: string): string {
 
 /** The command that turns NetworkManager's handling off where it comes from: the profile, or the default. */
 export function nmMptcpFix(h: NmMptcpHandling, ifname: string): string {
-  return h.source === "the profile"
-    ? `nmcli connection modify ${JSON.stringify(h.profile)} connection.mptcp-flags 0x1 && nmcli device reapply ${ifname}`
-    : `install ${NM_DROP_IN} ([connection] connection.mptcp-flags=0x1), then nmcli general reload conf && nmcli device reapply ${ifname}`;
+  if (h.source === "the profile") {
+    return `nmcli connection modify ${JSON.stringify(h.profile)} connection.mptcp-flags 0x1 && nmcli device reapply ${ifname}`;
+  }
+  // Measured with 1.42: `nmcli general reload conf` and `nmcli device reapply` leave an active device's handling
+  // on; a restart re-assumes every device with the new default and keeps the links up.
+  const restart = "systemctl restart NetworkManager (links stay up; `nmcli general reload conf` reaches a device only at its next activation)";
+  return h.source.endsWith(PENDING) ? restart : `install ${NM_DROP_IN} ([connection] connection.mptcp-flags=0x1), then ${restart}`;
 }

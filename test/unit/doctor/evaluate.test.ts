@@ -64,7 +64,7 @@ const cases: Case[] = [
     change: (f) => { nm(f).snapshot.devices[1]!.connection!.mptcpFlags = 0; },
     status: "fail",
     summary: /"lte0" \(lte0\): mptcp-flags 0x22 from NetworkManager's built-in default/,
-    fix: /^install \/etc\/NetworkManager\/conf\.d\/90-mptcp-policy\.conf .*connection\.mptcp-flags=0x1.*nmcli general reload conf && nmcli device reapply lte0$/,
+    fix: /^install \/etc\/NetworkManager\/conf\.d\/90-mptcp-policy\.conf .*connection\.mptcp-flags=0x1.*then systemctl restart NetworkManager \(links stay up/,
   },
   {
     name: "NetworkManager MPTCP on in the profile itself",

@@ -4,7 +4,7 @@ import { mkdtemp, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { nmConfOrder, nmConfPathsFromArgv, parseNmMptcpFlags, readNmMptcpDefault, type NmConfPaths } from "../../../src/nm/conf.js";
+import { nmConfOrder, nmConfPathsFromArgv, parseNmMptcpFlags, readNmConf, type NmConfPaths } from "../../../src/nm/conf.js";
 
 describe("parseNmMptcpFlags", () => {
   it.each([
@@ -57,7 +57,7 @@ const cases: { name: string; files: Record<string, string>; value: number | null
   { name: "a device-matched section is not the global default", files: { "etc/90-x.conf": "[connection-wifi]\nmatch-device=type:wifi\nconnection.mptcp-flags=0x1\n" }, value: null },
 ];
 
-describe("readNmMptcpDefault: NetworkManager.conf(5) order", () => {
+describe("readNmConf: NetworkManager.conf(5) order", () => {
   let root: string | undefined;
   afterEach(async () => {
     if (root) await rm(root, { recursive: true, force: true });
@@ -70,7 +70,7 @@ describe("readNmMptcpDefault: NetworkManager.conf(5) order", () => {
       await mkdir(dirname(join(root, file)), { recursive: true });
       await writeFile(join(root, file), text);
     }
-    const got = await readNmMptcpDefault(layout(root));
+    const got = (await readNmConf(layout(root))).mptcpDefault;
     expect(got).toEqual(value === null ? null : { value, file: join(root, from!) });
   });
 
@@ -78,8 +78,19 @@ describe("readNmMptcpDefault: NetworkManager.conf(5) order", () => {
     root = await mkdtemp(join(tmpdir(), "nmconf-"));
     await mkdir(join(root, "etc/NetworkManager/conf.d"), { recursive: true });
     await writeFile(join(root, "etc/NetworkManager/conf.d/90-mptcp-policy.conf"), DROP_IN);
-    const got = await readNmMptcpDefault(nmConfPathsFromArgv(["NetworkManager"], root));
+    const got = (await readNmConf(nmConfPathsFromArgv(["NetworkManager"], root))).mptcpDefault;
     expect(got).toEqual({ value: 1, file: "/etc/NetworkManager/conf.d/90-mptcp-policy.conf" });
+  });
+
+  it("a file written after NetworkManager started is not in force on active devices yet", async () => {
+    root = await mkdtemp(join(tmpdir(), "nmconf-"));
+    await mkdir(join(root, "etc"), { recursive: true });
+    await writeFile(join(root, "etc/90-mptcp-policy.conf"), DROP_IN);
+    const now = Date.now();
+    expect(await readNmConf({ ...layout(root), startedAtMs: now + 60_000 })).toEqual({ mptcpDefault: { value: 1, file: join(root, "etc/90-mptcp-policy.conf") } });
+    expect((await readNmConf({ ...layout(root), startedAtMs: now - 60_000 })).confChangedSinceStart).toBe(true);
+    // Unknown start: nothing claimed.
+    expect((await readNmConf(layout(root))).confChangedSinceStart).toBeUndefined();
   });
 
   // NetworkManager itself merges the same trees (its run directory is compiled in: only cases without one).
@@ -98,7 +109,7 @@ describe("readNmMptcpDefault: NetworkManager.conf(5) order", () => {
       await mkdir(join(root, "etc"), { recursive: true });
       const printed = execFileSync(nm!, ["--print-config", `--config=${root}/main.conf`, `--config-dir=${root}/etc`, `--system-config-dir=${root}/lib`], { encoding: "utf8" });
       const theirs = parseNmMptcpFlags(printed);
-      const ours = await readNmMptcpDefault(layout(root));
+      const ours = (await readNmConf(layout(root))).mptcpDefault;
       expect(ours?.value ?? null).toBe(theirs);
     },
   );

@@ -35,6 +35,15 @@ describe("nmMptcpHandling", () => {
     expect(got?.on).toBe(on);
   });
 
+  it("a default changed after NetworkManager started is not in force on an active device: still on, says why", () => {
+    const device = { connection: { id: "c", uuid: "u", type: "x", mptcpFlags: 0 } };
+    const got = nmMptcpHandling(device, { version: "1.42.4", mptcpDefault: DROP_IN, confChangedSinceStart: true });
+    expect(got).toMatchObject({ on: true, flags: 1 });
+    expect(got?.source).toMatch(/^default in .*90-mptcp-policy\.conf, changed after NetworkManager started: in force from the device's next activation$/);
+    // The profile's own flags are applied by reapply: in force whatever the files did.
+    expect(nmMptcpHandling({ connection: { ...device.connection, mptcpFlags: 1 } }, { mptcpDefault: null, confChangedSinceStart: true })?.on).toBe(false);
+  });
+
   it("unknown without an applied profile (unset flags) or without a connection", () => {
     expect(nmMptcpHandling({ connection: { id: "c", uuid: "u", type: "x" } }, { version: "1.42.4" })).toBeUndefined();
     expect(nmMptcpHandling({}, { version: "1.42.4" })).toBeUndefined();

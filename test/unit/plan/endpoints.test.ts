@@ -92,7 +92,7 @@ describe("planEndpoints: foreign endpoints", () => {
 
   it.each([
     { source: "the profile", advice: 'nmcli connection modify "Office/LAN" connection.mptcp-flags 0x1 && nmcli device reapply eth0' },
-    { source: "NetworkManager's built-in default", advice: "nmcli general reload conf && nmcli device reapply eth0" },
+    { source: "NetworkManager's built-in default", advice: "then systemctl restart NetworkManager" },
     { source: undefined, advice: "ip mptcp endpoint delete id 3" },
   ])("advice when NetworkManager's MPTCP handling comes from $source", ({ source, advice }) => {
     const nmMptcp = source && { on: true, profile: "Office/LAN", flags: 0x22, source };
