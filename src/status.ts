@@ -7,6 +7,7 @@ import { deviceStateName } from "./nm/nm-enums.js";
 import { matchDevice } from "./policy/match.js";
 import { ownsEndpoint, ownsMarked } from "./plan/ownership.js";
 import type { Assessment } from "./reconcile.js";
+import { NO_TRAFFIC, trafficSummary, type LinkTraffic } from "./traffic.js";
 
 export type DeviceRole = "managed" | "ignored" | "unmatched" | "inactive";
 
@@ -27,6 +28,8 @@ export interface DeviceStatus {
   nmMptcp?: Pick<NmMptcpHandling, "on" | "flags" | "source">;
   /** No pending operation names this device. */
   inSync: boolean;
+  /** MPTCP subflows with a local address on this device and their counters (socket diagnostics). */
+  traffic: LinkTraffic;
 }
 
 export interface StatusReport {
@@ -34,23 +37,62 @@ export interface StatusReport {
   limits: KernelState["limits"];
   inSync: boolean;
   warnings: string[];
+  /**
+   * Links the traffic figures are about: the managed ones, those the policy would manage once up (a primary
+   * without carrier explains why a backup carries the traffic), and any other link with subflows.
+   */
+  trafficLinks: string[];
+  /** Where the MPTCP traffic of those links goes, in one line. */
+  trafficSummary: string;
 }
 
-export function buildStatus(snapshot: NmSnapshot, policy: Policy, a: Assessment): StatusReport {
+/** Subflow figures per device from one sample, or from two with rates (then every device has a rate). */
+export interface TrafficSample {
+  devices: ReadonlyMap<string, LinkTraffic>;
+  rates: boolean;
+}
+
+export function buildStatus(snapshot: NmSnapshot, policy: Policy, a: Assessment, traffic: TrafficSample): StatusReport {
   const pending = a.plan.operations;
-  const devices = snapshot.devices
+  const none: LinkTraffic = traffic.rates ? { ...NO_TRAFFIC, sendRate: 0, receiveRate: 0 } : NO_TRAFFIC;
+  const shown = snapshot.devices
     .filter((d) => d.interface !== "" && d.type !== "loopback")
-    .sort((x, y) => x.interface.localeCompare(y.interface))
-    .map((d) => deviceStatus(d, snapshot, policy, a.current, pending));
+    .sort((x, y) => x.interface.localeCompare(y.interface));
+  const devices = shown.map((d) => deviceStatus(d, snapshot, policy, a.current, pending, traffic.devices.get(d.interface) ?? none));
+  const carrying = devices.filter((d, i) => {
+    const rule = matchDevice(shown[i]!, policy.rules);
+    return d.role === "managed" || d.traffic.subflows > 0 || (d.role === "inactive" && rule !== undefined && rule.action.kind !== "ignore");
+  });
   return {
     devices,
     limits: a.current.limits,
     inSync: pending.length === 0 && a.plan.conflicts.length === 0,
     warnings: warnings(policy, a),
+    trafficLinks: carrying.map((d) => d.interface),
+    trafficSummary: trafficSummary(carrying.map((d) => ({
+      interface: d.interface,
+      backup: isBackupLink(d),
+      ...(d.noCarrier && { noCarrier: d.noCarrier }),
+      ...(d.role === "inactive" && { down: d.state }),
+      traffic: d.traffic,
+    }))),
   };
 }
 
-function deviceStatus(d: NmDevice, snapshot: NmSnapshot, policy: Policy, current: KernelState, pending: readonly Operation[]): DeviceStatus {
+/** A link whose endpoint is a backup one, or whose subflows are all backup. */
+export function isBackupLink(d: Pick<DeviceStatus, "endpoints" | "traffic">): boolean {
+  return d.endpoints.some((e) => e.flags.includes("backup")) ||
+    (d.traffic.subflows > 0 && d.traffic.backupSubflows === d.traffic.subflows);
+}
+
+function deviceStatus(
+  d: NmDevice,
+  snapshot: NmSnapshot,
+  policy: Policy,
+  current: KernelState,
+  pending: readonly Operation[],
+  traffic: LinkTraffic,
+): DeviceStatus {
   const rule = matchDevice(d, policy.rules);
   const role: DeviceRole = !isInPlay(d, current, policy)
     ? "inactive"
@@ -79,6 +121,7 @@ function deviceStatus(d: NmDevice, snapshot: NmSnapshot, policy: Policy, current
     ...(current.links.find((l) => l.ifname === d.interface)?.up === false && { noCarrier: true as const }),
     ...(nm && { nmMptcp: { on: nm.on, flags: nm.flags, source: nm.source } }),
     inSync: !pending.some((op) => deviceOf(op) === d.interface),
+    traffic: { ...traffic },
   };
 }
 

@@ -1,6 +1,6 @@
 // What every kernel-touching subcommand needs first: the policy (diagnostics on failure), NetworkManager's
 // snapshot and the resident ip processes. Failures become CliErrors with the exit code main.ts uses.
-import type { Command } from "commander";
+import { InvalidArgumentError, type Command } from "commander";
 import { connectNmBus } from "../nm/bus.js";
 import { readNmConfOf } from "../nm/conf.js";
 import { readSnapshot } from "../nm/snapshot.js";
@@ -60,6 +60,13 @@ export async function withKernel<T>(fn: (io: KernelIo) => Promise<T>): Promise<T
   } finally {
     await io.close();
   }
+}
+
+/** Option parser for an interval: a number of seconds above 0. */
+export function positiveSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("a number of seconds above 0");
+  return n;
 }
 
 /** A subcommand that reads a policy: --policy and --root declared once for all of them. */

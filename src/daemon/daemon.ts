@@ -12,8 +12,9 @@ import { openKernelIo, reconcile, sweep } from "../reconcile.js";
 import type { KernelState, NmSnapshot } from "../model/types.js";
 import { locateNmConf, readNmConf, type NmConfPaths } from "../nm/conf.js";
 import { watchNmConf, type NmConfWatch } from "../nm/conf-watch.js";
-import { patchKnown } from "./kernel-cache.js";
+import { isNeighbourNoise, patchKnown } from "./kernel-cache.js";
 import { serialLoop } from "./loop.js";
+import { startMetricsFile, type MetricsFileOptions } from "./metrics.js";
 import { conflictReporter, reportOperations } from "./report.js";
 
 export interface DaemonOptions {
@@ -28,6 +29,8 @@ export interface DaemonOptions {
   flushOnExit: boolean;
   log: Logger;
   connectBus?: () => Promise<NmBus>;
+  /** Write metrics (and only then read the MPTCP sockets) to this file at this interval. */
+  metrics?: MetricsFileOptions;
 }
 
 export interface Daemon {
@@ -59,6 +62,10 @@ export function kernelTrigger(event: KernelEvent): string | undefined {
       return `${KERNEL_REASON}link ${event.ifname} ${event.up ? "up" : "down"}`;
     case "main-default":
       return `${KERNEL_REASON}main default route via ${event.gateway} dev ${event.dev} ${event.added ? "added" : "removed"}`;
+    case "ra-prefix":
+      return `${KERNEL_REASON}advertised prefix ${event.dst} dev ${event.dev} ${event.added ? "added" : "removed"}`;
+    case "router":
+      return `${KERNEL_REASON}router ${event.address} dev ${event.dev} ${event.usable ? "usable" : "gone"}`;
     case "monitor-restarted":
       return "kernel monitor restarted";
     default:
@@ -90,6 +97,7 @@ export function startDaemon(opts: DaemonOptions): Daemon {
   let nmConf: Pick<NmSnapshot, "mptcpDefault" | "confChangedSinceStart"> = {};
   let confPaths: NmConfPaths | undefined;
   let confWatch: NmConfWatch | undefined;
+  const metrics = opts.metrics && startMetricsFile({ ...opts.metrics, log: log.child({ component: "metrics" }) });
 
   const scheduleRetry = () => {
     if (retryTimer !== undefined || stopping) return;
@@ -120,6 +128,10 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     known = eventsDuringRun.reduce<KernelState | undefined>((k, e) => k && patchKnown(k, e), outcome.final);
     const ms = Number((performance.now() - started).toFixed(2));
     log.debug({ reasons, ms, lockMs, fast, operations: outcome.plan.operations.length }, "reconciled");
+    metrics?.reconciled({
+      seconds: ms / 1000, conflicts: outcome.plan.conflicts.length, addresses: outcome.final.addresses,
+      managed: outcome.desired.devices.map((d) => d.device),
+    });
     const unfinished = outcome.applied.failed.length > 0 || outcome.remaining.length > 0;
     // What the re-read still finds either follows news that came during the run (a gateway's default route
     // right after the address: the run that news requested handles it, from the cache) or, with no news,
@@ -211,9 +223,10 @@ export function startDaemon(opts: DaemonOptions): Daemon {
 
   const kernel = watchKernel((event) => {
     eventsDuringRun.push(event);
+    const before = known;
     known = known && patchKnown(known, event);
     const reason = kernelTrigger(event);
-    if (reason !== undefined) loop.request(reason);
+    if (reason !== undefined && !isNeighbourNoise(event, before, known)) loop.request(reason);
   });
 
   const pidFile = writeDaemonPidFile(opts.runDir);
@@ -239,6 +252,7 @@ export function startDaemon(opts: DaemonOptions): Daemon {
       if (!result.ok) {
         for (const d of result.diagnostics) log.error({ file: d.file, line: d.line, col: d.col }, formatDiagnostic(d));
         log.error("policy reload failed; keeping the current policy");
+        metrics?.reloadFailed();
         return;
       }
       if (JSON.stringify(result.policy) === JSON.stringify(policy)) {
@@ -264,7 +278,7 @@ export function startDaemon(opts: DaemonOptions): Daemon {
       if (timedOut) log.warn("stopping while a reconcile is still running");
       await started.catch(() => undefined);
       confWatch?.close();
-      await Promise.all([kernel.stop(), watch?.close()]);
+      await Promise.all([kernel.stop(), watch?.close(), metrics?.stop()]);
       if (opts.flushOnExit && !timedOut) await flushOwned();
       await io.close();
       await (await pidFile.catch(() => undefined))?.remove();

@@ -1,5 +1,6 @@
-// The kernel state the daemon's last reconcile read back, kept current with `ip monitor`'s address and link
-// events, so that a reconcile an address event started can plan at once instead of reading the kernel first.
+// The kernel state the daemon's last reconcile read back, kept current with `ip monitor`'s address, link,
+// main-table gateway and prefix, and router-neighbour events, so that a reconcile an address event started
+// can plan at once instead of reading the kernel first.
 // It only ever stands in for that first read: every reconcile still re-reads after applying.
 import type { KernelEvent } from "../kernel/monitor.js";
 import type { KernelAddress, KernelState } from "../model/types.js";
@@ -25,6 +26,19 @@ export function patchKnown(known: KernelState, event: KernelEvent): KernelState 
       const route = { family: event.family, dev: event.dev, gateway: event.gateway };
       return { ...known, mainDefaults: event.added ? [...others, route] : others };
     }
+    case "ra-prefix": {
+      const others = (known.raPrefixes ?? []).filter((p) => !(p.dev === event.dev && p.dst === event.dst));
+      const prefix = { dev: event.dev, dst: event.dst };
+      return { ...known, raPrefixes: event.added ? [...others, prefix] : others };
+    }
+    case "router": {
+      const routers = known.routers ?? [];
+      const listed = routers.some((r) => r.dev === event.dev && r.address === event.address);
+      // Most events are a known router's state moving between usable states: the same state for us.
+      if (listed === event.usable) return known;
+      const others = routers.filter((r) => !(r.dev === event.dev && r.address === event.address));
+      return { ...known, routers: event.usable ? [...others, { dev: event.dev, address: event.address }] : others };
+    }
     case "route":
     case "rule":
       // Ours follow our own writes, which the re-read after applying saw; foreign ones wait for the resync.
@@ -32,6 +46,14 @@ export function patchKnown(known: KernelState, event: KernelEvent): KernelState 
     case "monitor-restarted":
       return undefined;
   }
+}
+
+/**
+ * A router the cache already lists moving between usable states (REACHABLE, STALE, DELAY, ...), which the
+ * kernel announces every few seconds while the link carries traffic: nothing to reconcile.
+ */
+export function isNeighbourNoise(event: KernelEvent, before: KernelState | undefined, after: KernelState | undefined): boolean {
+  return event.kind === "router" && after !== undefined && after === before;
 }
 
 function sameAddress(a: KernelAddress, b: Pick<KernelAddress, "ifname" | "family" | "address">): boolean {

@@ -14,7 +14,7 @@ import { matchDevice } from "../policy/match.js";
 import { usableAddresses } from "./addresses.js";
 import { desiredEndpoints } from "./endpoints.js";
 import { desiredLimits } from "./limits.js";
-import { desiredRouting } from "./routing.js";
+import { desiredRouting, type LinkRouting } from "./routing.js";
 
 /** NMDeviceState values between which a device's addresses are in the kernel and worth using. */
 const STATE_IP_CONFIG = 70;
@@ -83,7 +83,7 @@ export function isInPlay(device: NmDevice, kernel: Pick<KernelState, "addresses"
 /** What the kernel should hold for the devices the policy manages; pure. */
 export function desiredState(
   snapshot: NmSnapshot,
-  kernel: Pick<KernelState, "addresses" | "links" | "mainDefaults">,
+  kernel: Pick<KernelState, "addresses" | "links"> & LinkRouting,
   policy: Policy,
 ): DesiredState {
   const state: Omit<DesiredState, "limits"> = { devices: [], endpoints: [], routing: [], rpFilterLoose: [] };
@@ -104,7 +104,7 @@ export function desiredState(
     const routing =
       action.routing === false
         ? undefined
-        : desiredRouting(device, addresses, link, action.routing.table, reason, kernel.mainDefaults);
+        : desiredRouting(device, addresses, link, action.routing.table, reason, kernel);
     state.endpoints.push(...endpoints);
     if (routing) state.routing.push(routing);
     if (policy.rpFilter === "loose" && (routing || endpoints.length > 0)) state.rpFilterLoose.push(ifname);

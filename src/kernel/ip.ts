@@ -1,5 +1,5 @@
-// The only module that starts `ip`: one-shot runs (execa), resident `ip -force -batch -` processes and
-// `ip monitor` (node:child_process, because they live as long as the daemon).
+// The only module that starts iproute2's programs: one-shot `ip` and `ss` runs (execa), resident
+// `ip -force -batch -` processes and `ip monitor` (node:child_process, because they live as long as the daemon).
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 
 export interface IpOptions {
@@ -55,15 +55,30 @@ function globalArgs(opts: IpOptions | undefined): string[] {
   return opts?.netns === undefined ? [] : ["-n", opts.netns];
 }
 
-export async function ipOnce(
-  args: readonly string[],
-  opts?: IpOptions,
-): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  started++;
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+async function runOnce(program: "ip" | "ss", args: readonly string[]): Promise<RunResult> {
   // Loaded on first use: execa is 145 ms of module loading, and the resident processes do not need it.
   const { execa } = await import("execa");
-  const r = await execa("ip", [...globalArgs(opts), ...args], { reject: false, stripFinalNewline: false });
+  const r = await execa(program, args, { reject: false, stripFinalNewline: false });
   return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode ?? -1 };
+}
+
+export async function ipOnce(args: readonly string[], opts?: IpOptions): Promise<RunResult> {
+  started++;
+  return runOnce("ip", [...globalArgs(opts), ...args]);
+}
+
+/**
+ * One `ss` run (socket diagnostics: TCP-diag and MPTCP-diag, read-only). Not counted by ipProcessCount: it
+ * never takes part in a reconcile. ss switches namespace with `-N`, not ip's `-n`.
+ */
+export function ssOnce(args: readonly string[], opts?: IpOptions): Promise<RunResult> {
+  return runOnce("ss", [...(opts?.netns === undefined ? [] : ["-N", opts.netns]), ...args]);
 }
 
 // ───────────────────────── resident batch ─────────────────────────

@@ -1,8 +1,11 @@
 // The kernel's current state in one group of show lines per resident process: the inet process reads
-// endpoints, limits, links and IPv4 rules, routes and addresses; the inet6 process IPv6 rules, routes and
-// addresses. Measured with iproute2 6.1: `rule show` without a family lists IPv4 rules only, so IPv6 rules
-// need the `-6` process; `addr show` under -4 lists inet addresses only; `route show table all proto N`
-// filters by protocol and then leaves "protocol" out of each route.
+// endpoints, limits, links and IPv4 rules, routes and addresses; the inet6 process IPv6 rules, routes,
+// addresses, the main table's router-advertised prefixes and the neighbours flagged as routers. Measured
+// with iproute2 6.1: `rule show` without a family lists IPv4 rules only, so IPv6 rules need the `-6`
+// process; `addr show` under -4 lists inet addresses only; `route show table all proto N` filters by
+// protocol and then leaves "protocol" out of each route. Protocols go by number: iproute2 6.1
+// caches the last protocol name it resolved and, after a numeric `proto 203`, answers that name with 203
+// (measured: `proto ra` then listed our own routes' protocol, i.e. nothing in the main table).
 import type { KernelState, Marks } from "../model/types.js";
 import { parseAddresses } from "./addresses.js";
 import { parseEndpoints } from "./endpoints.js";
@@ -10,9 +13,13 @@ import type { BatchResult, IpBatch } from "./ip.js";
 import { parseLimits } from "./limits.js";
 import { parseLinks } from "./links.js";
 import { BUILTIN_NAMES, type Iproute2Names } from "./names.js";
+import { parseRouters } from "./neighbours.js";
 import { parseRoutes } from "./routes.js";
 import { parseRules } from "./rules.js";
 import { readMptcpSysctls, readRpFilter, type SysctlOptions } from "./sysctl.js";
+
+/** RTPROT_RA (linux/rtnetlink.h): routes NetworkManager made from router advertisements. */
+const RTPROT_RA = 9;
 
 /** A show line failed: the kernel lacks something we read (e.g. MPTCP), or the namespace is gone. */
 export class KernelReadError extends Error {
@@ -47,6 +54,8 @@ export async function readKernelState(
       ["route", "show", "table", "all", "proto", proto],
       ["addr", "show"],
       ["route", "show", "table", "main", "default"],
+      ["route", "show", "table", "main", "proto", String(RTPROT_RA)],
+      ["neigh", "show"],
     ]),
     readRpFilter(opts.sysctl),
     readMptcpSysctls(opts.sysctl),
@@ -54,9 +63,12 @@ export async function readKernelState(
   const out4 = outputsOrThrow(v4, [
     "mptcp endpoint show", "mptcp limits show", "rule show", "route show", "addr show", "link show", "route show default",
   ]);
-  const out6 = outputsOrThrow(v6, ["ip -6 rule show", "ip -6 route show", "ip -6 addr show", "ip -6 route show default"]);
+  const out6 = outputsOrThrow(v6, [
+    "ip -6 rule show", "ip -6 route show", "ip -6 addr show", "ip -6 route show default", "ip -6 route show proto ra",
+    "ip -6 neigh show",
+  ]);
   const [endpoints, limits, rules4, routes4, addresses, links, defaults4] = out4;
-  const [rules6, routes6, addresses6, defaults6] = out6;
+  const [rules6, routes6, addresses6, defaults6, raRoutes, neighbours] = out6;
   return {
     endpoints: parseEndpoints(endpoints!),
     limits: parseLimits(limits!),
@@ -71,6 +83,10 @@ export async function readKernelState(
       ...parseRoutes(defaults4!, { family: "ipv4", names }),
       ...parseRoutes(defaults6!, { family: "ipv6", names }),
     ].flatMap((r) => (r.gateway === undefined ? [] : [{ family: r.family, dev: r.dev, gateway: r.gateway }])),
+    raPrefixes: parseRoutes(raRoutes!, { family: "ipv6", names })
+      .filter((r) => r.gateway === undefined && r.dst !== "default")
+      .map((r) => ({ dev: r.dev, dst: r.dst })),
+    routers: parseRouters(neighbours!),
     rpFilter,
     mptcp,
   };

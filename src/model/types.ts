@@ -27,6 +27,11 @@ export interface NmIpConfig {
   addresses: { address: string; prefix: number }[];
   /** Default gateway NetworkManager knows for this family (IPxConfig.Gateway, else the applied profile's). */
   gateway?: string;
+  /**
+   * The applied profile's ipv6.never-default (read for IPv6 only): NetworkManager then reports no gateway
+   * even when a router advertises itself on the link, so the router the kernel learned stands in.
+   */
+  neverDefault?: boolean;
 }
 
 export interface NmConnection {
@@ -214,6 +219,16 @@ export interface KernelState {
    * the kernel shows before NetworkManager's D-Bus configuration of the link has been read.
    */
   mainDefaults?: { family: Family; dev: string; gateway: string }[];
+  /**
+   * On-link IPv6 prefixes NetworkManager put in the main table from router advertisements (`proto ra`, no
+   * gateway): with a DHCPv6 /128 address they are the only record of the link's network.
+   */
+  raPrefixes?: { dev: string; dst: string }[];
+  /**
+   * IPv6 neighbours the kernel flags as routers (set by a router advertisement, cleared by a neighbour
+   * advertisement without the router flag) and has not found unreachable (FAILED, INCOMPLETE).
+   */
+  routers?: { dev: string; address: string }[];
   /** rp_filter per interface name, plus "all". */
   rpFilter: Record<string, number>;
   mptcp: { enabled: boolean | null; pmType: number | null };

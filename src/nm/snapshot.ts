@@ -61,7 +61,7 @@ export function toNmDevice(raw: RawDevice): NmDevice {
     ...(connection && { connection }),
     ...(ssid && { ssid }),
     ip4: toIpConfig(raw.ip4Config, raw.appliedConnection?.ipv4, dhcpRouter(raw.dhcp4Config)),
-    ip6: toIpConfig(raw.ip6Config, raw.appliedConnection?.ipv6),
+    ip6: { ...toIpConfig(raw.ip6Config, raw.appliedConnection?.ipv6), ...neverDefault(raw.appliedConnection?.ipv6) },
   };
 }
 
@@ -93,6 +93,14 @@ function defaultRouteNextHop(routes: unknown): string {
   if (!Array.isArray(routes)) return "";
   const route = (routes as Props[]).find((r) => num(r.prefix) === 0 && str(r["next-hop"]));
   return route ? str(route["next-hop"]) : "";
+}
+
+/**
+ * Only IPv6 needs it: there it means NetworkManager hides the advertised router. NetworkManager leaves a
+ * setting at its default out of the applied connection: absent means false.
+ */
+function neverDefault(profile: Props | undefined): { neverDefault?: true } {
+  return profile?.["never-default"] === true ? { neverDefault: true } : {};
 }
 
 /**

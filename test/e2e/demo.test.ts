@@ -101,8 +101,14 @@ describeRig("npm run demo", () => {
     const [lteBefore] = bytesRow(output, 5, "lte0");
     expect(wanBefore).toBeGreaterThan(1_000_000);
     expect(lteBefore).toBeLessThan(10_000); // signalling only: MP_JOIN, ACKs, ARP
-    const [, lteAfterCut] = bytesRow(output, 6, "lte0");
-    expect(lteAfterCut).toBeGreaterThan(1_000_000);
+    // The live view during the failover: wan0 carrying, then lte0's backup subflow at full rate without wan0.
+    const failover = section(output, 6);
+    expect(failover).toMatch(/^\s+wan0 is carrying \d+ % of MPTCP traffic; lte0 \(backup\) [\d.]+ %$/m);
+    expect(failover).toMatch(/^\s+lte0 \(backup\) is carrying \d+ % of MPTCP traffic: wan0 has no working subflow/m);
+    const lteRates = [...failover.matchAll(/^\s+lte0 \(backup\)\s+1 \(1 bkp\)\s+([\d.]+) ([kMG]?B)\/s/gm)]
+      .map(([, n, unit]) => Number(n) * { B: 1, kB: 1e3, MB: 1e6, GB: 1e9 }[unit!]!);
+    expect(Math.max(...lteRates)).toBeGreaterThan(1_000_000);
+    expect(failover).toContain("Ctrl-C ends the view (exit status 0).");
     // The daemon followed the carrier loss and the return.
     expect(section(output, 6)).toMatch(/daemon\| .* delete endpoint 10\.\S+ id \d+/);
     expect(section(output, 7)).toMatch(/daemon\| .* wan0 .* add endpoint 10\.\S+ subflow dev wan0/);

@@ -196,4 +196,41 @@ describe.skipIf(!isRoot)("kernel read and monitor in a namespace (needs root)", 
       await watch.stop();
     }
   });
+
+  it("reads and follows router-advertised prefixes and routers (what NetworkManager and an RA leave)", async () => {
+    const events: KernelEvent[] = [];
+    const watch = watchKernel((e) => events.push(e), { netns: ns });
+    try {
+      // ip monitor has to subscribe first: poke a link until it reports it.
+      for (let i = 0; !events.some((e) => e.kind === "link" && e.ifname === "lte0p"); i++) {
+        if (i === 100) throw new Error("ip monitor never reported a link change");
+        ip("link", "set", "lte0p", "alias", `poke${i}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      ip("-6", "route", "add", "2001:db8:5:2::/64", "dev", "lte0", "proto", "ra", "metric", "101");
+      ip("-6", "route", "add", "2001:db8:6::/48", "via", "fe80::99", "dev", "lte0", "proto", "ra");
+      ip("-6", "neigh", "add", "fe80::99", "dev", "lte0", "lladdr", "02:00:00:00:00:99", "router", "nud", "stale");
+      ip("-6", "neigh", "add", "fe80::7", "dev", "lte0", "lladdr", "02:00:00:00:00:07", "nud", "stale");
+      // The read runs `proto 203` before the RA prefixes on the same process: the iproute2 name cache quirk.
+      const state = await readKernelState({ v4, v6 }, marks);
+      expect(state.raPrefixes).toEqual([{ dev: "lte0", dst: "2001:db8:5:2::/64" }]);
+      expect(state.routers).toEqual([{ dev: "lte0", address: "fe80::99" }]);
+      ip("-6", "neigh", "del", "fe80::99", "dev", "lte0");
+      ip("-6", "route", "del", "2001:db8:5:2::/64", "dev", "lte0", "proto", "ra", "metric", "101");
+      const want: KernelEvent[] = [
+        { kind: "ra-prefix", added: true, dev: "lte0", dst: "2001:db8:5:2::/64" },
+        { kind: "router", dev: "lte0", address: "fe80::99", usable: true },
+        { kind: "router", dev: "lte0", address: "fe80::99", usable: false },
+        { kind: "ra-prefix", added: false, dev: "lte0", dst: "2001:db8:5:2::/64" },
+      ];
+      // A deleted neighbour may be announced twice (FAILED, then Deleted): repeats are one change.
+      const seen = () => events
+        .filter((e) => e.kind === "ra-prefix" || (e.kind === "router" && e.address === "fe80::99"))
+        .filter((e, i, all) => i === 0 || JSON.stringify(e) !== JSON.stringify(all[i - 1]));
+      for (let waited = 0; seen().length < want.length && waited < 2000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+      expect(seen()).toEqual(want);
+    } finally {
+      await watch.stop();
+    }
+  });
 });

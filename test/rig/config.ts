@@ -12,6 +12,13 @@ export interface LinkSpec {
   dhcp?: boolean;
   /** Manual IPv6 address fd00:X:i::2/64 (default false). */
   ipv6?: boolean;
+  /**
+   * An LTE router or tethered phone: dnsmasq in the peer namespace serves DHCPv4 (10.X.i.2) and router
+   * advertisements for 2001:db8:X:i::/64, plus DHCPv6 (2001:db8:X:i::2, a /128); with "slaac" no DHCPv6:
+   * the host forms its own address in the prefix. The profile uses ipv4.method auto and ipv6.method auto.
+   * Documentation-range addresses: the default policy skips ULA.
+   */
+  ra?: true | "slaac";
   /** The profile names the peer as gateway (default true). */
   gateway?: boolean;
   /** ipvX.never-default: a gateway but no default route in the main table. */
@@ -28,8 +35,11 @@ export interface LinkAddresses {
   hostAddr4?: string;
   peerAddr4?: string;
   prefix4: number;
+  /** Absent on a "slaac" link: the host picks it. */
   hostAddr6?: string;
   peerAddr6?: string;
+  /** The prefix an `ra` link's router advertises, "2001:db8:X:i::/64". */
+  prefix6?: string;
 }
 
 export const MPTCP_FLAGS_DISABLED = 0x1;
@@ -42,6 +52,11 @@ export function linkAddresses(spec: LinkSpec, subnet: number, i: number): LinkAd
     prefix4: 24,
     ...(v4 && { hostAddr4: `10.${subnet}.${i}.2`, peerAddr4: `10.${subnet}.${i}.1` }),
     ...(spec.ipv6 && { hostAddr6: `fd00:${subnet}:${i}::2`, peerAddr6: `fd00:${subnet}:${i}::1` }),
+    ...(spec.ra && {
+      ...(spec.ra === true && { hostAddr6: `2001:db8:${subnet}:${i}::2` }),
+      peerAddr6: `2001:db8:${subnet}:${i}::1`,
+      prefix6: `2001:db8:${subnet}:${i}::/64`,
+    }),
   };
 }
 
@@ -70,10 +85,10 @@ export function keyfile(spec: LinkSpec, addrs: LinkAddresses, uuid: string): str
     "[ethernet]",
     "",
     "[ipv4]",
-    ...family(addrs.hostAddr4, addrs.peerAddr4, addrs.prefix4, spec.dhcp),
+    ...family(addrs.hostAddr4, addrs.peerAddr4, addrs.prefix4, spec.dhcp || spec.ra !== undefined),
     "",
     "[ipv6]",
-    ...family(addrs.hostAddr6, addrs.peerAddr6, 64),
+    ...(spec.ra ? ["method=auto", ...(spec.neverDefault ? ["never-default=true"] : [])] : family(addrs.hostAddr6, addrs.peerAddr6, 64)),
     "",
   ].join("\n");
 }

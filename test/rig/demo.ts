@@ -8,9 +8,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadPolicy } from "../../src/policy/load.js";
 import { startRig, rigName, type Rig } from "./rig.js";
-import { startTraffic, txBytes, type TrafficResult } from "./traffic.js";
+import { startTraffic, waitFlowing, type TrafficResult } from "./traffic.js";
 import { startDemoDaemon, type LogLine } from "./demo/daemon.js";
 import { elapsed, indent, say, shell, showCommand, step } from "./demo/narrate.js";
+import { startDemoWatch } from "./demo/watch.js";
 
 const CLI = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
 
@@ -70,20 +71,25 @@ async function main(): Promise<void> {
   const before = await (await startTraffic(rig, { seconds: 3, via: "wan0" })).done;
   showBytes(before);
 
-  step(6, "Failover: cut wan0's carrier mid-transfer",
-    "The peer end of wan0 goes down, as if the cable were pulled, 1.5 s into a 5 s transfer. MPTCP moves the " +
-    "data to lte0's backup subflow; the transfer does not break.");
-  const atStart = await txBytes(rig);
-  const during = await startTraffic(rig, { seconds: 5, via: "wan0" });
-  await sleep(1_500);
+  step(6, "Failover: cut wan0's carrier mid-transfer, watching the traffic live",
+    "A 10 s transfer, and `mptcp-policy status --watch`: every second it reads the kernel's MPTCP subflows " +
+    "(socket diagnostics, the subflows' own TCP counters) and shows per link the subflows, the rates, the bytes " +
+    "and its share of the traffic. Once the transfer is seen flowing over wan0, wan0's peer end goes down, as " +
+    "if the cable were pulled. MPTCP moves the data to lte0's backup subflow; the transfer does not break. " +
+    "(Here the view's output is a pipe, so it appends its frames; in a terminal it redraws in place.)");
+  const during = await startTraffic(rig, { seconds: 10, via: "wan0" });
+  await waitFlowing(rig, "wan0", 10 * MB);
+  const view = startDemoWatch(rig, CLI, root, 1);
+  await view.frame((f) => /^wan0 is carrying/m.test(f), 15_000, "wan0 carrying the traffic");
   const cutAt = performance.now();
   await shell(["ip", "-n", rig.peerNs, "link", "set", "wan0", "down"]);
-  // Read once the carrier is gone: wan0 sends nothing from then on, so its column "after the cut" shows 0.
-  const atCut = await txBytes(rig);
+  // The frame spanning the cut still has some of wan0's traffic: wait for one after it.
+  await view.frame((f) => /^lte0 \(backup\) is carrying .*: wan0 has no working subflow/m.test(f), 15_000, "lte0 carrying the traffic alone");
+  const viewExit = await view.stop();
+  say(`Ctrl-C ends the view (exit status ${viewExit}).`);
   const failover = await during.done;
-  const atEnd = await txBytes(rig);
-  say("Bytes each link sent before the cut, and after it:");
-  showBytes(failover, { "before the cut": difference(atCut, atStart), "after the cut": difference(atEnd, atCut) });
+  say(`Received by the peer: ${failover.receivedBytes.toLocaleString("en-US")} bytes, all that was sent; longest ` +
+    `pause between two reads: ${failover.longestGapMs.toFixed(0)} ms, ${seconds(failover.longestGapAtMs)} into the transfer.`);
   say("The kernel reports the lost carrier at once. NetworkManager keeps wan0 activated for its carrier timeout " +
     "(about 6 s), but a link without carrier carries nothing: the daemon removes wan0's endpoint, rule and table " +
     "right away, so the kernel closes wan0's subflows and lte0's backup subflow takes the traffic without " +
@@ -162,25 +168,19 @@ async function hasAddress(rig: Rig, ifname: string): Promise<boolean> {
   return (JSON.parse(stdout) as { addr_info: unknown[] }[]).some((l) => l.addr_info.length > 0);
 }
 
-/** Bytes each link sent, in columns (default: the whole transfer), then what the peer got and the longest stall. */
-function showBytes(result: TrafficResult, columns: Record<string, Record<string, number>> = { "bytes sent": result.bytesPerLink }): void {
-  const titles = Object.keys(columns);
-  const cell = (text: string, title: string) => text.padStart(Math.max(title.length, 15));
-  const lines = [`${"".padEnd(6)} ${titles.map((t) => cell(t, t)).join("  ")}`];
-  for (const name of Object.keys(result.bytesPerLink)) {
-    lines.push(`${name.padEnd(6)} ${titles.map((t) => cell((columns[t]![name] ?? 0).toLocaleString("en-US"), t)).join("  ")}`);
+/** Bytes each link sent during the transfer, then what the peer got and the longest stall. */
+function showBytes(result: TrafficResult): void {
+  const lines = [`${"".padEnd(6)} ${"bytes sent".padStart(15)}`];
+  for (const [name, bytes] of Object.entries(result.bytesPerLink)) {
+    lines.push(`${name.padEnd(6)} ${bytes.toLocaleString("en-US").padStart(15)}`);
   }
   lines.push(`received by the peer: ${result.receivedBytes.toLocaleString("en-US")} bytes; ` +
     `longest pause between two reads: ${result.longestGapMs.toFixed(0)} ms, ${seconds(result.longestGapAtMs)} into the transfer`);
   process.stdout.write(`${indent(lines.join("\n"))}\n`);
 }
 
-function difference(later: Record<string, number>, earlier: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(later).map(([name, bytes]) => [name, bytes - (earlier[name] ?? 0)]));
-}
-
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const MB = 1 << 20;
 
 main().then(
   () => process.exit(0),

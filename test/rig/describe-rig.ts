@@ -3,8 +3,8 @@
 import { describe, it } from "vitest";
 import { rigPrerequisites } from "./prereqs.js";
 
-export function describeRig(title: string, fn: () => void): void {
-  const missing = rigPrerequisites();
+export function describeRig(title: string, fn: () => void, needs: { commands?: string[] } = {}): void {
+  const missing = rigPrerequisites(needs.commands);
   if (missing.length === 0) {
     describe(title, fn);
   } else if (process.env.CI) {

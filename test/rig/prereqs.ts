@@ -25,11 +25,14 @@ function executable(file: string): boolean {
   }
 }
 
-/** Human-readable list of what is missing; empty when the rig can run. */
-export function rigPrerequisites(): string[] {
+/**
+ * Human-readable list of what is missing; empty when the rig can run. `commands`: what a suite needs besides
+ * (e.g. dnsmasq for `ra` links).
+ */
+export function rigPrerequisites(commands: readonly string[] = []): string[] {
   const missing: string[] = [];
   if (process.getuid?.() !== 0) missing.push("root (namespaces, NetworkManager)");
-  for (const cmd of ["NetworkManager", "nmcli", "dbus-daemon", "ip", "python3", "unshare", "nsenter", "udevadm"]) {
+  for (const cmd of ["NetworkManager", "nmcli", "dbus-daemon", "ip", "python3", "unshare", "nsenter", "udevadm", ...commands]) {
     if (!onPath(cmd)) missing.push(`${cmd} on PATH`);
   }
   if (!executable(UDEVD)) missing.push(`udevd at ${UDEVD}`);

@@ -28,8 +28,13 @@ export interface Rig {
   busAddress: string;
   /** process.env + DBUS_SYSTEM_BUS_ADDRESS, for children run in the host namespace. */
   env: NodeJS.ProcessEnv;
-  /** 10.X.0.0/16 and fd00:X::/32 belong to this rig. */
+  /** 10.X.0.0/16, fd00:X::/32 and 2001:db8:X::/48 belong to this rig. */
   subnet: number;
+  /**
+   * A global IPv6 address on the peer namespace's loopback, reachable over every link: a far end that
+   * survives a cut link (a peer end set down loses the local route of its own IPv6 addresses, unlike IPv4).
+   */
+  serverAddr6: string;
   links: Record<string, LinkAddresses>;
   hostExec(argv: string[], opts?: Omit<ExecOptions, "env">): Promise<ExecResult>;
   peerExec(argv: string[], opts?: Omit<ExecOptions, "env">): Promise<ExecResult>;
@@ -44,6 +49,12 @@ export interface Rig {
   /** Sets the peer end down: the host end loses carrier (NetworkManager waits ~6 s, then drops the address). */
   cutCarrier(name: string): Promise<void>;
   restoreCarrier(name: string): Promise<void>;
+  /**
+   * Restarts an `ra` link's dnsmasq: with `routerLifetimeS` its advertisements say so (0: not a default
+   * router); with `linkLocal` the peer end first trades its link-local address for that one, so the host
+   * learns a new router.
+   */
+  restartRouter(name: string, opts?: { linkLocal?: string; routerLifetimeS?: number }): Promise<void>;
   /** NMDeviceState of the device, or undefined when NetworkManager does not know it. */
   deviceState(name: string): Promise<number | undefined>;
   waitDeviceState(name: string, state: number, timeoutMs?: number): Promise<void>;
@@ -116,6 +127,7 @@ async function buildRig(state: RigState, specs: LinkSpec[], nmMptcpDefault?: num
   const links: Record<string, LinkAddresses> = {};
   const uuids = new Map<string, string>();
   const dhcpServers = new Map<string, ChildProcess>();
+  const routerLifetimes = new Map<string, number>();
   let nextLink = 1;
   const record = (pid: number, what: string) => {
     state.processes.push(processRecord(pid, what));
@@ -136,14 +148,18 @@ async function buildRig(state: RigState, specs: LinkSpec[], nmMptcpDefault?: num
   await run(["ip", "netns", "add", peerNs]);
   await Promise.all([
     // arp_ignore=1: else the peer answers ARP for any of its addresses on any link and a subflow "works"
-    // without the per-interface table and rule. No DAD on the host: IPv6 addresses usable at once.
+    // without the per-interface table and rule. No DAD on either side: IPv6 addresses usable at once (a
+    // router advertisement must come from a link-local address that is no longer tentative).
     run(["ip", "netns", "exec", peerNs, "sysctl", "-q", "-w",
-      "net.ipv4.conf.all.arp_ignore=1", "net.ipv4.conf.default.arp_ignore=1"]),
+      "net.ipv4.conf.all.arp_ignore=1", "net.ipv4.conf.default.arp_ignore=1",
+      "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0"]),
     run(["ip", "netns", "exec", hostNs, "sysctl", "-q", "-w",
       "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0"]),
     run(["ip", "-n", hostNs, "link", "set", "lo", "up"]),
     run(["ip", "-n", peerNs, "link", "set", "lo", "up"]),
   ]);
+  const serverAddr6 = `2001:db8:${subnet}:ffff::1`;
+  await run(["ip", "-n", peerNs, "addr", "add", `${serverAddr6}/128`, "dev", "lo"]);
 
   /** veth pair + peer end configured; the host end is left to NetworkManager and the profile. */
   const createLink = async (spec: LinkSpec): Promise<LinkAddresses> => {
@@ -161,7 +177,13 @@ async function buildRig(state: RigState, specs: LinkSpec[], nmMptcpDefault?: num
       `link set ${spec.name} up`,
     ];
     await run(["ip", "-n", peerNs, "-batch", "-"], { input: peerLines.join("\n") + "\n" });
-    if (spec.dhcp && addrs.hostAddr4 && addrs.peerAddr4) {
+    if (spec.ra) {
+      // A router answers neighbour solicitations with the router flag; a host peer's answer would clear the
+      // flag the kernel set from the advertisement.
+      await run(["ip", "netns", "exec", peerNs, "sysctl", "-q", "-w", `net.ipv6.conf.${spec.name}.forwarding=1`]);
+      const onPid = (pid: number) => record(pid, `dnsmasq ${spec.name}`);
+      dhcpServers.set(spec.name, await startDnsmasq(peerNs, dir, addrs, routerLifetimes.get(spec.name), onPid));
+    } else if (spec.dhcp && addrs.hostAddr4 && addrs.peerAddr4) {
       const server = await startDhcpServer(peerNs, spec.name, addrs, (pid) => record(pid, `dhcp ${spec.name}`));
       dhcpServers.set(spec.name, server);
     }
@@ -239,10 +261,21 @@ async function buildRig(state: RigState, specs: LinkSpec[], nmMptcpDefault?: num
     }
     return child;
   };
+  /** Kills a link's DHCP server by its pid and forgets it, once it has exited. */
+  const stopDhcpServer = async (ifname: string) => {
+    const server = dhcpServers.get(ifname);
+    if (!server) return;
+    const exited = new Promise((resolve) => (server.exitCode !== null ? resolve(undefined) : server.once("exit", resolve)));
+    server.kill();
+    await exited;
+    state.processes = state.processes.filter((p) => p.pid !== server.pid);
+    writeState(state);
+    dhcpServers.delete(ifname);
+  };
   let stopped = false;
 
   return {
-    name, hostNs, peerNs, dir, busAddress, env, subnet, links,
+    name, hostNs, peerNs, dir, busAddress, env, subnet, serverAddr6, links,
     hostExec: nsExec(hostNs),
     peerExec: nsExec(peerNs),
     spawnInHost: nsSpawn(hostNs),
@@ -258,13 +291,7 @@ async function buildRig(state: RigState, specs: LinkSpec[], nmMptcpDefault?: num
       if (!uuid) throw new Error(`no link ${ifname}`);
       await run(["ip", "-n", hostNs, "link", "del", ifname]);
       await nmcli("connection", "delete", "uuid", uuid);
-      const server = dhcpServers.get(ifname);
-      if (server) {
-        server.kill();
-        state.processes = state.processes.filter((p) => p.pid !== server.pid);
-        writeState(state);
-        dhcpServers.delete(ifname);
-      }
+      await stopDhcpServer(ifname);
       uuids.delete(ifname);
       delete links[ifname];
     },
@@ -279,6 +306,18 @@ async function buildRig(state: RigState, specs: LinkSpec[], nmMptcpDefault?: num
     },
     async restoreCarrier(ifname) {
       await run(["ip", "-n", peerNs, "link", "set", ifname, "up"]);
+    },
+    async restartRouter(ifname, opts = {}) {
+      const addrs = links[ifname];
+      if (!addrs || !dhcpServers.has(ifname)) throw new Error(`no dnsmasq on link ${ifname}`);
+      await stopDhcpServer(ifname);
+      if (opts.linkLocal !== undefined) {
+        await run(["ip", "-n", peerNs, "-6", "addr", "flush", "dev", ifname, "scope", "link"]);
+        await run(["ip", "-n", peerNs, "addr", "add", `${opts.linkLocal}/64`, "dev", ifname, "nodad"]);
+      }
+      if (opts.routerLifetimeS !== undefined) routerLifetimes.set(ifname, opts.routerLifetimeS);
+      const onPid = (pid: number) => record(pid, `dnsmasq ${ifname}`);
+      dhcpServers.set(ifname, await startDnsmasq(peerNs, dir, addrs, routerLifetimes.get(ifname), onPid));
     },
     deviceState,
     waitDeviceState,
@@ -312,23 +351,53 @@ async function buildRig(state: RigState, specs: LinkSpec[], nmMptcpDefault?: num
 const DHCP_SERVER = fileURLToPath(new URL("./dhcp_server.py", import.meta.url));
 
 /** The link's DHCP server in the peer namespace, once it listens (else the client's first DISCOVER is lost). */
-async function startDhcpServer(
+function startDhcpServer(
   peerNs: string, ifname: string, addrs: LinkAddresses, record: (pid: number) => void,
 ): Promise<ChildProcess> {
-  const argv = [DHCP_SERVER, ifname, addrs.peerAddr4!, addrs.hostAddr4!, String(addrs.prefix4)];
-  const child = spawn("ip", ["netns", "exec", peerNs, "python3", "-u", ...argv], { stdio: ["ignore", "pipe", "pipe"] });
+  const argv = ["python3", "-u", DHCP_SERVER, ifname, addrs.peerAddr4!, addrs.hostAddr4!, String(addrs.prefix4)];
+  return startServer(peerNs, argv, "ready\n", `DHCP server for ${ifname}`, record);
+}
+
+/**
+ * dnsmasq on an `ra` link's peer end: DHCPv4, router advertisements and DHCPv6 (none on a "slaac" link: no
+ * host address is set for it) from one foreground process.
+ * Returns once it has announced router advertisements on the link.
+ */
+function startDnsmasq(
+  peerNs: string, dir: string, addrs: LinkAddresses, routerLifetimeS: number | undefined, record: (pid: number) => void,
+): Promise<ChildProcess> {
+  const ifname = addrs.name;
+  const base = addrs.prefix6!.replace(/::\/64$/, "");
+  const argv = [
+    "dnsmasq", "--keep-in-foreground", "--log-facility=-", "--conf-file=/dev/null", "--no-resolv", "--no-hosts",
+    "--port=0", "--user=root", "--pid-file=", `--dhcp-leasefile=${dir}/dnsmasq-${ifname}.leases`,
+    "--bind-interfaces", `--interface=${ifname}`,
+    `--dhcp-range=${addrs.hostAddr4},${addrs.hostAddr4},255.255.255.0,1h`, `--dhcp-option=3,${addrs.peerAddr4}`,
+    "--enable-ra", addrs.hostAddr6 === undefined ? `--dhcp-range=${base}::,ra-only,64,1h` : `--dhcp-range=${base}::2,${base}::2,64,1h`,
+    // Every 3 s instead of minutes apart: a host that missed one (NetworkManager still starting) soon hears the next.
+    `--ra-param=${ifname},3${routerLifetimeS === undefined ? "" : `,${routerLifetimeS}`}`,
+  ];
+  return startServer(peerNs, argv, "router advertisement enabled", `dnsmasq for ${ifname}`, record);
+}
+
+/** A server in the peer namespace, recorded by pid for teardown, once its output shows `ready`. */
+async function startServer(
+  peerNs: string, argv: string[], ready: string, what: string, record: (pid: number) => void,
+): Promise<ChildProcess> {
+  const child = spawn("ip", ["netns", "exec", peerNs, ...argv], { stdio: ["ignore", "pipe", "pipe"] });
   record(child.pid!);
   let output = "";
+  const onData = (chunk: Buffer) => (output += chunk.toString());
+  child.stdout!.on("data", onData);
+  child.stderr!.on("data", onData);
   await new Promise<void>((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("ready\n")) resolve();
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`DHCP server for ${ifname} exited (${code}): ${output.trim()}`)));
+    const check = () => output.includes(ready) && resolve();
+    child.stdout!.on("data", check);
+    child.stderr!.on("data", check);
+    child.once("exit", (code) => reject(new Error(`${what} exited (${code}): ${output.trim()}`)));
   });
-  child.stdout!.resume();
+  // Keep draining its output (a full pipe would block it) without keeping it.
+  for (const stream of [child.stdout!, child.stderr!]) stream.removeAllListeners("data").resume();
   return child;
 }
 

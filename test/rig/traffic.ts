@@ -2,6 +2,7 @@
 // namespace, per-link bytes from the host ends' kernel counters.
 import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { readSubflows } from "../../src/kernel/sockets.js";
 import type { Rig } from "./rig.js";
 
 const SINK = fileURLToPath(new URL("./mptcp_sink.py", import.meta.url));
@@ -11,6 +12,8 @@ export interface TrafficOptions {
   seconds: number;
   /** Link whose peer address the sender connects to (the initial subflow); default: the rig's first link. */
   via?: string;
+  /** Address to connect to instead of the `via` link's peer address (e.g. the rig's serverAddr6). */
+  to?: string;
   port?: number;
 }
 
@@ -34,7 +37,7 @@ export interface TrafficRun {
 export async function startTraffic(rig: Rig, opts: TrafficOptions): Promise<TrafficRun> {
   const via = opts.via ?? Object.keys(rig.links)[0];
   const link = via === undefined ? undefined : rig.links[via];
-  const target = link?.peerAddr4 ?? link?.peerAddr6;
+  const target = opts.to ?? link?.peerAddr4 ?? link?.peerAddr6;
   if (target === undefined) throw new Error(`no peer address on link ${via}`);
   const port = String(opts.port ?? 5201);
 
@@ -70,6 +73,19 @@ export async function startTraffic(rig: Rig, opts: TrafficOptions): Promise<Traf
 
 export async function runTraffic(rig: Rig, opts: TrafficOptions): Promise<TrafficResult> {
   return (await startTraffic(rig, opts)).done;
+}
+
+/**
+ * Waits until the MPTCP subflows from `link`'s host address have sent `bytes` in all (read from the kernel's
+ * socket diagnostics): a transfer confirmed flowing there, not a process merely started.
+ */
+export async function waitFlowing(rig: Rig, link: string, bytes: number, timeoutMs = 10_000): Promise<void> {
+  const addrs = rig.links[link];
+  const own = new Set([addrs?.hostAddr4, addrs?.hostAddr6].filter((a) => a !== undefined));
+  await rig.waitFor(async () => {
+    const subflows = await readSubflows({ netns: rig.hostNs });
+    return subflows.filter((s) => own.has(s.local)).reduce((sum, s) => sum + s.bytesSent, 0) >= bytes;
+  }, timeoutMs, `${bytes} bytes of MPTCP traffic sent from ${link}`);
 }
 
 /** tx bytes of the rig's links on the host side. */

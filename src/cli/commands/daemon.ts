@@ -1,32 +1,41 @@
-import { InvalidArgumentError, type Command } from "commander";
+import { InvalidArgumentError, Option, type Command } from "commander";
 import { DEFAULT_RUN_DIR } from "../../apply/lock.js";
 import { startDaemon } from "../../daemon/daemon.js";
-import { createLogger, isLogLevel, LOG_LEVELS } from "../../log.js";
+import { createLogger, LOG_FORMATS, LOG_LEVELS, type LogFormat } from "../../log.js";
 import { loadPolicy } from "../../policy/load.js";
 import { EXIT } from "../exit-codes.js";
-import { policyCommand, policyOrFail, type PolicyOptions } from "../session.js";
+import { policyCommand, policyOrFail, positiveSeconds, type PolicyOptions } from "../session.js";
 
 interface DaemonCliOptions extends PolicyOptions {
-  logLevel: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  logFormat?: LogFormat;
   resyncInterval: number;
   flushOnExit?: boolean;
+  metricsFile?: string;
+  metricsInterval: number;
 }
 
 export function registerDaemon(program: Command): void {
   policyCommand(program, "daemon", "Follow NetworkManager and the kernel and keep MPTCP endpoints, limits and routing right")
-    .option("--log-level <level>", `one of ${LOG_LEVELS.join(", ")}`, "info")
+    // choices(): commander rejects another value with a message (an error thrown in the action is not shown).
+    .addOption(new Option("--log-level <level>", "least severe level logged").choices(LOG_LEVELS).default("info"))
+    .addOption(
+      new Option("--log-format <format>", "text or json (default: text on the journal or a terminal, json otherwise)").choices(LOG_FORMATS),
+    )
     .option("--resync-interval <seconds>", "full reconcile this often even without events; 0 = never", seconds, 300)
     .option("--flush-on-exit", "on SIGTERM/SIGINT remove what mptcp-policy owns instead of leaving it in place")
+    .option("--metrics-file <path>", "write metrics in the Prometheus text format to this file (for node_exporter's textfile collector)")
+    .option("--metrics-interval <seconds>", "rewrite the metrics file this often", positiveSeconds, 15)
     .action(async (opts: DaemonCliOptions) => {
-      if (!isLogLevel(opts.logLevel)) throw new InvalidArgumentError(`--log-level must be one of ${LOG_LEVELS.join(", ")}`);
       const policy = await policyOrFail(opts);
-      const log = createLogger(opts.logLevel);
+      const log = createLogger({ level: opts.logLevel, format: opts.logFormat });
       const daemon = startDaemon({
         policy,
         loadPolicy: () => loadPolicy({ policyFile: opts.policy, root: opts.root }),
         runDir: DEFAULT_RUN_DIR,
         resyncMs: opts.resyncInterval * 1000,
         flushOnExit: opts.flushOnExit ?? false,
+        ...(opts.metricsFile !== undefined && { metrics: { file: opts.metricsFile, intervalMs: opts.metricsInterval * 1000 } }),
         log,
       });
       // Reloads one after the other: a second SIGHUP during a reload reads the file again afterwards.

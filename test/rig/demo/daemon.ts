@@ -3,6 +3,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Rig } from "../rig.js";
+import { waitFor, type Waiters } from "./wake.js";
 
 export interface LogLine {
   time: number;
@@ -44,7 +45,7 @@ export function startDemoDaemon(rig: Rig, cli: string, root: string): DemoDaemon
   });
   const lines: LogLine[] = [];
   let shown = 0;
-  const waiters = new Set<() => void>();
+  const waiters: Waiters = new Set();
   let buffer = "";
   child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
     buffer += chunk;
@@ -72,22 +73,13 @@ export function startDemoDaemon(rig: Rig, cli: string, root: string): DemoDaemon
       shown = lines.length;
     },
     waitForNewLine(predicate, timeoutMs, what) {
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => finish(new Error(`timed out after ${timeoutMs} ms waiting for the daemon to log ${what}`)), timeoutMs);
-        const finish = (result: LogLine | Error) => {
-          clearTimeout(timer);
-          waiters.delete(check);
-          if (result instanceof Error) reject(result);
-          else resolve(result);
-        };
-        const check = () => {
-          const found = lines.slice(shown).find(predicate);
-          if (found) finish(found);
-          else if (exitCode !== undefined) finish(new Error(`the daemon exited (${exitCode}) before logging ${what}: ${stderr.trim()}`));
-        };
-        waiters.add(check);
-        check();
-      });
+      return waitFor(
+        waiters,
+        () => lines.slice(shown).find(predicate),
+        () => (exitCode === undefined ? undefined : `the daemon exited (${exitCode}): ${stderr.trim()}`),
+        timeoutMs,
+        `the daemon to log ${what}`,
+      );
     },
     async stop() {
       if (exitCode === undefined) child.kill("SIGTERM");

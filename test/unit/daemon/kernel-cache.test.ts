@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { patchKnown } from "../../../src/daemon/kernel-cache.js";
+import { isNeighbourNoise, patchKnown } from "../../../src/daemon/kernel-cache.js";
 import type { KernelEvent } from "../../../src/kernel/monitor.js";
 import type { KernelAddress, KernelState } from "../../../src/model/types.js";
 
@@ -43,6 +43,38 @@ describe("patchKnown", () => {
     expect(added?.mainDefaults).toEqual([route]);
     expect(patchKnown(added!, { kind: "main-default", added: true, ...route })?.mainDefaults).toEqual([route]);
     expect(patchKnown(added!, { kind: "main-default", added: false, ...route })?.mainDefaults).toEqual([]);
+  });
+
+  it("follows router-advertised prefixes", () => {
+    const prefix = { dev: "lte0", dst: "2001:db8:5:2::/64" };
+    const added = patchKnown(known, { kind: "ra-prefix", added: true, ...prefix });
+    expect(added?.raPrefixes).toEqual([prefix]);
+    expect(patchKnown(added!, { kind: "ra-prefix", added: true, ...prefix })?.raPrefixes).toEqual([prefix]);
+    expect(patchKnown(added!, { kind: "ra-prefix", added: false, ...prefix })?.raPrefixes).toEqual([]);
+  });
+
+  it("follows usable routers, and returns the same state when a known router only changes its NUD state", () => {
+    const router = { dev: "lte0", address: "fe80::99" };
+    const added = patchKnown(known, { kind: "router", usable: true, ...router });
+    expect(added?.routers).toEqual([router]);
+    expect(patchKnown(added!, { kind: "router", usable: true, ...router })).toBe(added);
+    expect(patchKnown(added!, { kind: "router", usable: true, dev: "lte0", address: "fe80::1" })?.routers).toEqual([
+      router, { dev: "lte0", address: "fe80::1" },
+    ]);
+    expect(patchKnown(added!, { kind: "router", usable: false, ...router })?.routers).toEqual([]);
+    expect(patchKnown(known, { kind: "router", usable: false, ...router })).toBe(known);
+  });
+
+  it("calls a known router's state change noise, and a new or lost router news (also without a cache)", () => {
+    const router = { kind: "router" as const, dev: "lte0", address: "fe80::99", usable: true };
+    const withRouter = patchKnown(known, router)!;
+    expect(isNeighbourNoise(router, withRouter, patchKnown(withRouter, router))).toBe(true);
+    expect(isNeighbourNoise(router, known, withRouter)).toBe(false);
+    const lost = { ...router, usable: false };
+    expect(isNeighbourNoise(lost, withRouter, patchKnown(withRouter, lost))).toBe(false);
+    expect(isNeighbourNoise(router, undefined, undefined)).toBe(false);
+    const address = { kind: "address-added" as const, ...wan };
+    expect(isNeighbourNoise(address, known, known)).toBe(false);
   });
 
   it("leaves the cache as it is for route and rule events (our own writes; the re-read after applying saw them)", () => {

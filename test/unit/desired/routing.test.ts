@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { desiredRouting } from "../../../src/desired/routing.js";
+import { desiredRouting, type LinkRouting } from "../../../src/desired/routing.js";
 import type { DeviceKind, DesiredRoute, KernelAddress, KernelLink, NmDevice } from "../../../src/model/types.js";
 
 const device = (type: DeviceKind, gw4?: string, gw6?: string): NmDevice => ({
@@ -95,7 +95,7 @@ describe("desiredRouting: the main table's default route as a gateway", () => {
     { family: "ipv6" as const, dev: "x0", gateway: "fe80::1" },
   ];
   const defaults = (dev: NmDevice) =>
-    desiredRouting(dev, [addr("10.1.1.2", 24), addr("2001:db8::2", 64)], link(false), "auto", reason, mainDefaults)
+    desiredRouting(dev, [addr("10.1.1.2", 24), addr("2001:db8::2", 64)], link(false), "auto", reason, { mainDefaults })
       ?.routes.filter((r) => r.dst === "default");
 
   it("stands in while NetworkManager has not said (yet), for this device's own routes only", () => {
@@ -109,6 +109,125 @@ describe("desiredRouting: the main table's default route as a gateway", () => {
     expect(defaults(device("ethernet", "10.1.1.1", "fe80::2"))).toEqual([
       { family: "ipv4", dst: "default", gateway: "10.1.1.1" },
       { family: "ipv6", dst: "default", gateway: "fe80::2" },
+    ]);
+  });
+});
+
+describe("desiredRouting: IPv6 from router advertisements", () => {
+  const raDevice = (opts: { gw6?: string; neverDefault?: boolean; iface?: string } = {}): NmDevice => ({
+    ...device("ethernet", "10.1.1.1", opts.gw6),
+    interface: opts.iface ?? "x0",
+    ip6: { addresses: [], ...(opts.gw6 && { gateway: opts.gw6 }), ...(opts.neverDefault && { neverDefault: true }) },
+  });
+  const dhcp6 = addr("2001:db8:5:2::2", 128);
+  const v4 = addr("10.1.1.2", 24);
+  const raPrefixes = [
+    { dev: "x0", dst: "2001:db8:5:2::/64" },
+    { dev: "other0", dst: "2001:db8:9:9::/64" },
+  ];
+  const routers = [
+    { dev: "x0", address: "fe80::9858:fdff:fe2c:b782" },
+    { dev: "x0", address: "fe80::99" },
+    { dev: "other0", address: "fe80::1" },
+  ];
+  const v6Routes = (dev: NmDevice, addresses: KernelAddress[], kernel: LinkRouting) =>
+    desiredRouting(dev, addresses, link(false), "auto", reason, kernel)?.routes.filter((r) => r.family === "ipv6");
+
+  it.each<{ name: string; dev: NmDevice; addresses: KernelAddress[]; kernel: LinkRouting; routes: DesiredRoute[] }>([
+    {
+      name: "never-default, DHCPv6 /128: the advertised prefix (src the address) and default via the learned router",
+      dev: raDevice({ neverDefault: true }),
+      addresses: [v4, dhcp6],
+      kernel: { raPrefixes, routers },
+      routes: [
+        { family: "ipv6", dst: "default", gateway: "fe80::99" },
+        { family: "ipv6", dst: "2001:db8:5:2::/64", src: "2001:db8:5:2::2" },
+      ],
+    },
+    {
+      name: "never-default, no router learned (yet): the prefix alone",
+      dev: raDevice({ neverDefault: true }),
+      addresses: [dhcp6],
+      kernel: { raPrefixes, routers: routers.filter((r) => r.dev !== "x0") },
+      routes: [{ family: "ipv6", dst: "2001:db8:5:2::/64", src: "2001:db8:5:2::2" }],
+    },
+    {
+      name: "NetworkManager's gateway wins over a learned router",
+      dev: raDevice({ gw6: "fe80::7", neverDefault: true }),
+      addresses: [dhcp6],
+      kernel: { raPrefixes, routers },
+      routes: [
+        { family: "ipv6", dst: "default", gateway: "fe80::7" },
+        { family: "ipv6", dst: "2001:db8:5:2::/64", src: "2001:db8:5:2::2" },
+      ],
+    },
+    {
+      name: "the main table's default through the link wins over a learned router",
+      dev: raDevice({ neverDefault: true }),
+      addresses: [dhcp6],
+      kernel: { raPrefixes, routers, mainDefaults: [{ family: "ipv6", dev: "x0", gateway: "fe80::8" }] },
+      routes: [
+        { family: "ipv6", dst: "default", gateway: "fe80::8" },
+        { family: "ipv6", dst: "2001:db8:5:2::/64", src: "2001:db8:5:2::2" },
+      ],
+    },
+    {
+      name: "not never-default: NetworkManager's silence means no router (an expired lifetime), learned ones are not used",
+      dev: raDevice(),
+      addresses: [dhcp6],
+      kernel: { raPrefixes, routers },
+      routes: [{ family: "ipv6", dst: "2001:db8:5:2::/64", src: "2001:db8:5:2::2" }],
+    },
+    {
+      name: "not never-default, SLAAC /64 and the same advertised prefix: one route, gateway from NetworkManager",
+      dev: raDevice({ gw6: "fe80::99" }),
+      addresses: [addr("2001:db8:5:2:a8b:7ff:fe01:203", 64)],
+      kernel: { raPrefixes, routers },
+      routes: [
+        { family: "ipv6", dst: "default", gateway: "fe80::99" },
+        { family: "ipv6", dst: "2001:db8:5:2::/64", src: "2001:db8:5:2:a8b:7ff:fe01:203" },
+      ],
+    },
+    {
+      name: "an advertised prefix no address of the link lies in: on-link without src",
+      dev: raDevice({ neverDefault: true }),
+      addresses: [addr("2001:db8:7::2", 128)],
+      kernel: { raPrefixes, routers },
+      routes: [
+        { family: "ipv6", dst: "default", gateway: "fe80::99" },
+        { family: "ipv6", dst: "2001:db8:5:2::/64" },
+      ],
+    },
+    {
+      name: "IPv4 only on the link: advertised prefixes and routers are not used",
+      dev: raDevice({ neverDefault: true }),
+      addresses: [v4],
+      kernel: { raPrefixes, routers },
+      routes: [],
+    },
+    {
+      name: "another link's prefixes and routers are not this link's",
+      dev: raDevice({ neverDefault: true, iface: "x1" }),
+      addresses: [{ ...dhcp6, ifname: "x1" }],
+      kernel: { raPrefixes, routers },
+      routes: [],
+    },
+  ])("$name", ({ dev, addresses, kernel, routes }) => {
+    expect(v6Routes(dev, addresses, kernel)).toEqual(routes);
+  });
+
+  it("the choice among several routers does not depend on the order the kernel lists them", () => {
+    const dev = raDevice({ neverDefault: true });
+    const gateways = [routers, [...routers].reverse()].map(
+      (list) => v6Routes(dev, [dhcp6], { routers: list })?.find((r) => r.dst === "default")?.gateway,
+    );
+    expect(gateways).toEqual(["fe80::99", "fe80::99"]);
+  });
+
+  it("a never-default IPv4 family is not given an IPv6 router", () => {
+    const dev = { ...raDevice({ neverDefault: true }), ip4: { addresses: [], neverDefault: true } };
+    expect(desiredRouting(dev, [v4], link(false), "auto", reason, { routers })?.routes).toEqual([
+      { family: "ipv4", dst: "10.1.1.0/24", scope: "link", src: "10.1.1.2" },
     ]);
   });
 });

@@ -69,12 +69,52 @@ describe("parseMonitorLine", () => {
     { line: "default via 10.5.0.1 dev va table 1000 proto 203 ", want: { kind: "route" } },
     { line: "Deleted default via fe80::1 dev wan0 table 1000 proto 203 metric 1024 linkdown pref medium", want: { kind: "route" } },
     { line: "local 10.1.1.7 dev wan0 table local proto kernel scope host src 10.1.1.2 ", want: { kind: "route" } },
+    // Recorded in the rig: a dnsmasq router advertising on lte0 to NetworkManager 1.42 (never-default, DHCPv6).
+    {
+      line: "2001:db8:215:1::/64 dev lte0 proto ra metric 100 pref medium",
+      want: { kind: "ra-prefix", added: true, dev: "lte0", dst: "2001:db8:215:1::/64" },
+    },
+    {
+      line: "Deleted 2001:db8:215:1::/64 dev lte0 proto ra metric 100 pref medium",
+      want: { kind: "ra-prefix", added: false, dev: "lte0", dst: "2001:db8:215:1::/64" },
+    },
+    { line: "Deleted 2001:db8:215:1::2 dev lte0 proto kernel metric 100 pref medium", want: { kind: "route" } },
+    { line: "2001:db8:215:1::/64 dev lte0 table 1000 proto ra metric 100 pref medium", want: { kind: "route" } },
+    { line: "2001:db8:9::/48 via fe80::99 dev lte0 proto ra metric 100 pref medium", want: { kind: "route" } },
+    {
+      line: "fe80::99 dev lte0 lladdr d2:ca:99:18:09:82 router STALE ",
+      want: { kind: "router", dev: "lte0", address: "fe80::99", usable: true },
+    },
+    {
+      line: "fe80::d0ca:99ff:fe18:982 dev lte0 lladdr d2:ca:99:18:09:82 router PROBE ",
+      want: { kind: "router", dev: "lte0", address: "fe80::d0ca:99ff:fe18:982", usable: true },
+    },
+    {
+      line: "fe80::d0ca:99ff:fe18:982 dev lte0 router FAILED ",
+      want: { kind: "router", dev: "lte0", address: "fe80::d0ca:99ff:fe18:982", usable: false },
+    },
+    {
+      line: "Deleted fe80::99 dev lte0 lladdr d2:ca:99:18:09:82 router STALE ",
+      want: { kind: "router", dev: "lte0", address: "fe80::99", usable: false },
+    },
+    {
+      line: "fe80::9858:fdff:fe2c:b782 dev lte0 lladdr 9a:58:fd:2c:b7:82 REACHABLE ",
+      want: { kind: "router", dev: "lte0", address: "fe80::9858:fdff:fe2c:b782", usable: false },
+    },
   ])("$line", ({ line, want }) => {
     expect(parseMonitorLine(line)).toEqual(want);
   });
 
-  it.each(["", "       valid_lft forever preferred_lft forever", "    link/ether 72:2b:82:b9:f2:8f brd ff:ff:ff:ff:ff:ff"])(
-    "ignores continuation line %j",
+  it.each([
+    "",
+    "       valid_lft forever preferred_lft forever",
+    "    link/ether 72:2b:82:b9:f2:8f brd ff:ff:ff:ff:ff:ff",
+    // Neighbours that cannot be routers: IPv4 and IPv6 beyond the link-local range routers advertise from.
+    "10.215.1.1 dev lte0 lladdr d2:ca:99:18:09:82 STALE ",
+    "Deleted ff02::16 dev lte0 lladdr 33:33:00:00:00:16 NOARP ",
+    "2001:db8:215:1::1 dev lte0 lladdr d2:ca:99:18:09:82 router REACHABLE ",
+  ])(
+    "ignores line %j",
     (line) => {
       expect(parseMonitorLine(line)).toBeNull();
     },

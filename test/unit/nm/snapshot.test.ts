@@ -87,6 +87,20 @@ describe("toNmDevice on recorded and derived NetworkManager data", () => {
     expect(toNmDevice(withoutLease).ip4).not.toHaveProperty("gateway");
   });
 
+  it("marks a never-default IPv6 link whose router NetworkManager does not report (RA + DHCPv6)", () => {
+    const raw = fixture("veth-ra-never-default.json");
+    // As recorded: IP6Config has no gateway although a router advertised itself; the address is a /128.
+    expect(raw.ip6Config!.Gateway).toBe("");
+    const device = toNmDevice(raw);
+    expect(device.ip6).toEqual({
+      addresses: expect.arrayContaining([{ address: "2001:db8:212:1::2", prefix: 128 }]) as unknown,
+      neverDefault: true,
+    });
+    expect(device.ip4).toEqual({ addresses: [{ address: "10.212.1.2", prefix: 24 }], gateway: "10.212.1.1" });
+    delete raw.appliedConnection!.ipv6!["never-default"];
+    expect(toNmDevice(raw).ip6).not.toHaveProperty("neverDefault");
+  });
+
   it("prefers NetworkManager's own gateway over the lease's router", () => {
     const raw = fixture("veth-dhcp-never-default.json");
     raw.ip4Config!.Gateway = "10.229.2.9";
