@@ -86,7 +86,7 @@ export async function reconcile(
 /** A desired state that wants nothing: planning against it sweeps every object we own and leaves limits alone. */
 export function nothingWanted(): DesiredState {
   const keep = { kind: "at-least", value: 0 } as const;
-  return { devices: [], endpoints: [], routing: [], limits: { subflows: keep, addAddrAccepted: keep }, rpFilterLoose: [] };
+  return { devices: [], held: [], endpoints: [], routing: [], limits: { subflows: keep, addAddrAccepted: keep }, rpFilterLoose: [] };
 }
 
 /** Removes every object we own (by the marks), re-reads, and says what is still owned; limits stay. */

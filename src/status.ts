@@ -1,6 +1,6 @@
 // `status` as data: per device what NetworkManager says, which rule matched, what the kernel holds for it,
 // and whether that is what the policy wants; plus limits and warnings. Pure: built from one assessment.
-import type { Endpoint, KernelState, NmDevice, NmMptcpHandling, NmSnapshot, Operation, Policy } from "./model/types.js";
+import type { Endpoint, KernelState, NmDevice, NmFact, NmMptcpHandling, NmSnapshot, Operation, Policy } from "./model/types.js";
 import { isInPlay } from "./desired/index.js";
 import { describeNmMptcp, nmMptcpFix, nmMptcpHandling } from "./nm/mptcp-handling.js";
 import { deviceStateName } from "./nm/nm-enums.js";
@@ -9,7 +9,8 @@ import { ownsEndpoint, ownsMarked } from "./plan/ownership.js";
 import type { Assessment } from "./reconcile.js";
 import { NO_TRAFFIC, trafficSummary, type LinkTraffic } from "./traffic.js";
 
-export type DeviceRole = "managed" | "ignored" | "unmatched" | "inactive";
+/** "undecided": a rule that may match waits for facts NetworkManager has not reported; the kernel is left as it is. */
+export type DeviceRole = "managed" | "ignored" | "unmatched" | "inactive" | "undecided";
 
 export interface DeviceStatus {
   interface: string;
@@ -19,6 +20,8 @@ export interface DeviceStatus {
   metered: string;
   rule?: string;
   role: DeviceRole;
+  /** With role "undecided": the facts the rule waits for. */
+  unknown?: NmFact[];
   addresses: string[];
   endpoints: Pick<Endpoint, "id" | "address" | "flags">[];
   table?: number;
@@ -60,8 +63,8 @@ export function buildStatus(snapshot: NmSnapshot, policy: Policy, a: Assessment,
     .sort((x, y) => x.interface.localeCompare(y.interface));
   const devices = shown.map((d) => deviceStatus(d, snapshot, policy, a.current, pending, traffic.devices.get(d.interface) ?? none));
   const carrying = devices.filter((d, i) => {
-    const rule = matchDevice(shown[i]!, policy.rules);
-    return d.role === "managed" || d.traffic.subflows > 0 || (d.role === "inactive" && rule !== undefined && rule.action.kind !== "ignore");
+    const match = matchDevice(shown[i]!, policy.rules);
+    return d.role === "managed" || d.traffic.subflows > 0 || (d.role === "inactive" && match.kind !== "none" && match.rule.action.kind !== "ignore");
   });
   return {
     devices,
@@ -93,14 +96,17 @@ function deviceStatus(
   pending: readonly Operation[],
   traffic: LinkTraffic,
 ): DeviceStatus {
-  const rule = matchDevice(d, policy.rules);
+  const match = matchDevice(d, policy.rules);
+  const rule = match.kind === "none" ? undefined : match.rule;
   const role: DeviceRole = !isInPlay(d, current, policy)
     ? "inactive"
-    : rule === undefined
+    : match.kind === "none"
       ? "unmatched"
-      : rule.action.kind === "ignore"
-        ? "ignored"
-        : "managed";
+      : match.kind === "undecided"
+        ? "undecided"
+        : match.rule.action.kind === "ignore"
+          ? "ignored"
+          : "managed";
   const addresses = current.addresses.filter((x) => x.ifname === d.interface);
   const own = new Set(addresses.map((x) => x.address));
   const table = current.rules.find((r) => ownsMarked(r, policy.marks) && own.has(r.from))?.table;
@@ -113,6 +119,7 @@ function deviceStatus(
     metered: d.metered,
     ...(rule && { rule: rule.name }),
     role,
+    ...(role === "undecided" && match.kind === "undecided" && { unknown: match.unknown }),
     addresses: addresses.map((x) => `${x.address}/${x.prefix}`),
     endpoints: current.endpoints
       .filter((e) => e.dev === d.interface || own.has(e.address))

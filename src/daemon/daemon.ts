@@ -15,7 +15,7 @@ import { watchNmConf, type NmConfWatch } from "../nm/conf-watch.js";
 import { isNeighbourNoise, patchKnown } from "./kernel-cache.js";
 import { serialLoop } from "./loop.js";
 import { startMetricsFile, type MetricsFileOptions } from "./metrics.js";
-import { conflictReporter, reportOperations } from "./report.js";
+import { conflictReporter, heldReporter, reportOperations } from "./report.js";
 
 export interface DaemonOptions {
   policy: Policy;
@@ -77,6 +77,7 @@ export function startDaemon(opts: DaemonOptions): Daemon {
   const log = opts.log;
   const io = openKernelIo();
   const reportConflicts = conflictReporter(log.child({ component: "plan" }));
+  const reportHeld = heldReporter(log.child({ component: "plan" }));
   let policy = opts.policy;
   let watch: NmWatch | undefined;
   /** No NetworkManager read yet: an empty snapshot would sweep every link, so nothing is reconciled. */
@@ -127,7 +128,8 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     }
     known = eventsDuringRun.reduce<KernelState | undefined>((k, e) => k && patchKnown(k, e), outcome.final);
     const ms = Number((performance.now() - started).toFixed(2));
-    log.debug({ reasons, ms, lockMs, fast, operations: outcome.plan.operations.length }, "reconciled");
+    const held = outcome.desired.held.length;
+    log.debug({ reasons, ms, lockMs, fast, operations: outcome.plan.operations.length, held }, "reconciled");
     metrics?.reconciled({
       seconds: ms / 1000, conflicts: outcome.plan.conflicts.length, addresses: outcome.final.addresses,
       managed: outcome.desired.devices.map((d) => d.device),
@@ -152,6 +154,7 @@ export function startDaemon(opts: DaemonOptions): Daemon {
       else retryMs = RETRY_FIRST_MS;
     }
     reportConflicts(outcome.plan.conflicts);
+    reportHeld(outcome.desired.held);
   };
 
   const loop = serialLoop(runReconcile, (error) => {

@@ -3,7 +3,7 @@
 // change, and nothing at info level when there was nothing to do.
 import { renderCommand } from "../apply/render.js";
 import type { Logger } from "../log.js";
-import type { Conflict, Operation } from "../model/types.js";
+import type { Conflict, HeldDevice, Operation } from "../model/types.js";
 import { describeOperation } from "../plan/index.js";
 import type { Outcome } from "../reconcile.js";
 
@@ -29,5 +29,22 @@ export function conflictReporter(log: Logger): (conflicts: readonly Conflict[]) 
     last = now;
     if (conflicts.length === 0) log.info("conflicts resolved");
     for (const c of conflicts) log.warn({ device: c.device, conflict: c.kind }, c.message);
+  };
+}
+
+/**
+ * Logs a device when it becomes held (left as it is until NetworkManager reports its facts) and when it is
+ * decided again: a restarted NetworkManager re-assuming its devices shows up as a hold for a few ms.
+ */
+export function heldReporter(log: Logger): (held: readonly HeldDevice[]) => void {
+  let last = new Map<string, string>();
+  return (held) => {
+    const now = new Map(held.map((h) => [h.device, JSON.stringify(h)]));
+    for (const h of held) {
+      if (last.get(h.device) === now.get(h.device)) continue;
+      log.info({ device: h.device, rule: h.rule, unknown: h.unknown }, `${h.device}: kernel left as it is until NetworkManager reports ${h.unknown.join(", ")}`);
+    }
+    for (const device of last.keys()) if (!now.has(device)) log.info({ device }, `${device}: facts known, deciding again`);
+    last = now;
   };
 }

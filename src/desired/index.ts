@@ -7,7 +7,6 @@ import type {
   NmMptcpHandling,
   NmSnapshot,
   Policy,
-  RuleMatch,
 } from "../model/types.js";
 import { nmMptcpHandling } from "../nm/mptcp-handling.js";
 import { matchDevice } from "../policy/match.js";
@@ -40,18 +39,12 @@ export function deviceCounts(device: NmDevice): boolean {
  * NetworkManager 1.42 puts a manual profile's addresses into the kernel 10-20 ms before it even signals
  * PREPARE (measured in the rig: RTM_NEWADDR, then StateChanged 30→40→50→70). So a device it last reported
  * disconnected or activating that already holds usable kernel addresses is coming up, and counts at once:
- * that is what lets the daemon react to the address instead of waiting for D-Bus. Only when the rule that
- * decides cannot change once the connection is known: no rule up to the matching one looks at the
- * connection, UUID, SSID or metered flag, which NetworkManager only reports later.
+ * that is what lets the daemon react to the address instead of waiting for D-Bus. Whether a rule can claim
+ * it yet is the matcher's business: the connection, UUID, SSID and metered flag are unknown until then.
  */
 function comingUp(device: NmDevice, addresses: readonly KernelAddress[], policy: Policy): boolean {
   if (!device.managed || device.interface === "" || device.state < STATE_DISCONNECTED || device.state > STATE_NEED_AUTH) return false;
-  if (usableAddresses(addresses, device.interface, policy.addresses).length === 0) return false;
-  for (const rule of policy.rules) {
-    if (dependsOnConnection(rule.match)) return false;
-    if (matchDevice(device, [rule]) !== undefined) return true;
-  }
-  return false;
+  return usableAddresses(addresses, device.interface, policy.addresses).length > 0;
 }
 
 /**
@@ -63,10 +56,6 @@ function comingUp(device: NmDevice, addresses: readonly KernelAddress[], policy:
  */
 function hasCarrier(device: NmDevice, links: readonly KernelLink[]): boolean {
   return links.find((l) => l.ifname === device.interface)?.up !== false;
-}
-
-function dependsOnConnection(match: RuleMatch): boolean {
-  return match.connection !== undefined || match.uuid !== undefined || match.ssid !== undefined || match.metered !== undefined;
 }
 
 /** NetworkManager's own MPTCP handling for the device, when known (see nmMptcpHandling). */
@@ -86,15 +75,21 @@ export function desiredState(
   kernel: Pick<KernelState, "addresses" | "links"> & LinkRouting,
   policy: Policy,
 ): DesiredState {
-  const state: Omit<DesiredState, "limits"> = { devices: [], endpoints: [], routing: [], rpFilterLoose: [] };
+  const state: Omit<DesiredState, "limits"> = { devices: [], held: [], endpoints: [], routing: [], rpFilterLoose: [] };
   const devices = snapshot.devices
     .filter((d) => isInPlay(d, kernel, policy))
     .sort((a, b) => a.interface.localeCompare(b.interface));
   for (const device of devices) {
-    const rule = matchDevice(device, policy.rules);
-    if (rule === undefined || rule.action.kind === "ignore") continue;
-    const { action } = rule;
     const ifname = device.interface;
+    const match = matchDevice(device, policy.rules);
+    if (match.kind === "undecided") {
+      state.held.push({ device: ifname, rule: match.rule.name, unknown: match.unknown });
+      continue;
+    }
+    if (match.kind === "none") continue;
+    const { rule } = match;
+    const { action } = rule;
+    if (action.kind === "ignore") continue;
     const reason = { device: ifname, rule: rule.name };
     state.devices.push({ device: ifname, rule: rule.name, kind: device.type, ...nmMptcp(device, snapshot) });
 

@@ -14,6 +14,12 @@ export type DeviceKind = (typeof DEVICE_KINDS)[number];
 /** NetworkManager's NMMetered, by name. */
 export type Metered = "unknown" | "yes" | "no" | "guess-yes" | "guess-no";
 
+/**
+ * Facts a rule can look at that NetworkManager reports only once it activates a connection on a device
+ * (and, for a few ms, not while a restarted NetworkManager re-assumes it): until then they are unknown, not "no".
+ */
+export type NmFact = "connection" | "uuid" | "ssid" | "metered" | "type";
+
 export const ENDPOINT_FLAGS = ["signal", "subflow", "backup", "fullmesh"] as const;
 export type EndpointFlag = (typeof ENDPOINT_FLAGS)[number];
 
@@ -269,6 +275,13 @@ export interface DesiredRouting {
   reason: Reason;
 }
 
+export interface HeldDevice {
+  device: string;
+  /** The first rule that may match; it looks at `unknown`. */
+  rule: string;
+  unknown: NmFact[];
+}
+
 export type LimitTarget = { kind: "exact"; value: number } | { kind: "at-least"; value: number };
 
 export interface DesiredState {
@@ -283,6 +296,11 @@ export interface DesiredState {
      */
     nmMptcp?: NmMptcpHandling;
   }[];
+  /**
+   * Devices in play whose deciding facts NetworkManager has not reported yet: whatever the kernel holds for
+   * them stays exactly as it is (the planner neither deletes nor changes it) and nothing is added for them.
+   */
+  held: HeldDevice[];
   endpoints: DesiredEndpoint[];
   routing: DesiredRouting[];
   limits: { subflows: LimitTarget; addAddrAccepted: LimitTarget };

@@ -50,6 +50,12 @@ export async function watchNetworkManager(
   const owners = new Map<string, string>();
   const reading = new Set<string>();
   const dirty = new Set<string>();
+  /**
+   * Object paths NetworkManager signalled on while a full read ran: which device they concern is known only
+   * once that read has mapped the devices' sub-objects, and what they announced may have come after the
+   * read's answer for that device (a link activating while the daemon starts: its Metered arrives then).
+   */
+  const signalledDuringFullRead = new Set<string>();
   let version: string | undefined;
   let owner: string | undefined;
   let bus: NmBus;
@@ -132,6 +138,11 @@ export async function watchNetworkManager(
     }
     if (closed) return;
     if (announce) onChange("all");
+    for (const path of signalledDuringFullRead) {
+      const device = deviceOf(path);
+      if (device !== undefined && devices.has(device)) dirty.add(device);
+    }
+    signalledDuringFullRead.clear();
     // Signals that came in during the full read may describe something newer than what it saw.
     const again = [...dirty];
     dirty.clear();
@@ -179,9 +190,15 @@ export async function watchNetworkManager(
       }
       return;
     }
-    const device = signal.path.startsWith(DEVICE_PREFIX) ? signal.path : owners.get(signal.path);
+    if (fullRead) {
+      signalledDuringFullRead.add(signal.path);
+      return;
+    }
+    const device = deviceOf(signal.path);
     if (device !== undefined && (devices.has(device) || reading.has(device))) void readDevice(device);
   };
+
+  const deviceOf = (path: string) => (path.startsWith(DEVICE_PREFIX) ? path : owners.get(path));
 
   // The first read is the snapshot the caller gets back; only later full reads are announced.
   const attach = async (announce: boolean) => {

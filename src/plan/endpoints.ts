@@ -1,5 +1,6 @@
 import type { Conflict, DesiredEndpoint, DesiredState, Endpoint, Marks, Operation } from "../model/types.js";
 import { describeNmMptcp, nmMptcpFix } from "../nm/mptcp-handling.js";
+import type { Held } from "./hold.js";
 import { lowestFree, ownsEndpoint } from "./ownership.js";
 import type { PlanPart } from "./part.js";
 
@@ -13,17 +14,21 @@ export const KERNEL_ENDPOINT_MAX = 8;
  * free id of our range. Foreign endpoints are left alone and one on a wanted address is reported, with one
  * exception: an endpoint bound to the device itself, as NetworkManager leaves them, on a device where
  * NetworkManager's own MPTCP handling is known to be off now, is taken over (delete + add in our id range: the
- * kernel cannot renumber an endpoint, so its subflows close and are re-established through ours).
+ * kernel cannot renumber an endpoint, so its subflows close and are re-established through ours). Held
+ * endpoints (a device whose facts are unknown) are left as they are, and their ids stay taken.
  */
 export function planEndpoints(
   desired: Pick<DesiredState, "endpoints" | "devices">,
   current: readonly Endpoint[],
   marks: Marks,
+  held?: Pick<Held, "endpoint">,
 ): PlanPart {
   const ops: Operation[] = [];
   const conflicts: Conflict[] = [];
   const wanted = new Set(desired.endpoints.map((e) => e.address));
-  const ownedByAddress = new Map(current.filter((e) => ownsEndpoint(e, marks)).map((e) => [e.address, e]));
+  const ownedByAddress = new Map(
+    current.filter((e) => ownsEndpoint(e, marks) && !held?.endpoint(e)).map((e) => [e.address, e]),
+  );
   const foreignByAddress = new Map(current.filter((e) => !ownsEndpoint(e, marks)).map((e) => [e.address, e]));
   const used = new Set(current.map((e) => e.id));
 

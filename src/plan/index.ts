@@ -1,5 +1,6 @@
 import type { Conflict, DesiredState, KernelState, Marks, Plan } from "../model/types.js";
 import { planEndpoints } from "./endpoints.js";
+import { heldObjects } from "./hold.js";
 import { planLimits } from "./limits.js";
 import { orderOperations } from "./order.js";
 import { planRouting } from "./routing.js";
@@ -9,8 +10,9 @@ export { describeOperation } from "./describe.js";
 
 /** The ordered operations that take the kernel from `current` to `desired`; pure, and empty when nothing differs. */
 export function planChanges(desired: DesiredState, current: KernelState, marks: Marks): Plan {
-  const endpoints = planEndpoints(desired, current.endpoints, marks);
-  const routing = planRouting(desired, current, marks);
+  const held = heldObjects(desired, current, marks);
+  const endpoints = planEndpoints(desired, current.endpoints, marks, held);
+  const routing = planRouting(desired, current, marks, held);
   return {
     operations: orderOperations([
       ...planLimits(desired, current.limits),

@@ -1,4 +1,5 @@
 import type { DesiredState, KernelState, Marks, Operation, Reason, RouteEntry, RuleEntry } from "../model/types.js";
+import type { Held } from "./hold.js";
 import { ownsMarked } from "./ownership.js";
 import type { PlanPart } from "./part.js";
 import { assignTables } from "./tables.js";
@@ -12,12 +13,14 @@ interface Wanted<T> {
  * Mark and sweep on our routes and rules: every owned object is compared field by field with the wanted
  * set; an exact match stays, anything else is deleted, and whatever is wanted but missing is added.
  * A delete keeps the device's reason when the same destination (route) or source (rule) is re-added
- * differently, and says "not wanted" when nothing replaces it.
+ * differently, and says "not wanted" when nothing replaces it. Held objects (a device whose facts are
+ * unknown) are not candidates, and their tables stay taken.
  */
 export function planRouting(
   desired: Pick<DesiredState, "routing">,
   current: Pick<KernelState, "routes" | "rules" | "addresses">,
   marks: Marks,
+  held?: Pick<Held, "route" | "rule">,
 ): PlanPart {
   const { tables, conflicts } = assignTables(desired.routing, current, marks);
   const routes: Wanted<RouteEntry>[] = [];
@@ -33,8 +36,10 @@ export function planRouting(
       rules.push({ entry, reason: r.reason });
     }
   }
-  const routeChanges = diff(routes, current.routes.filter((r) => ownsMarked(r, marks)), routeKey, routeIdentity);
-  const ruleChanges = diff(rules, current.rules.filter((r) => ownsMarked(r, marks)), ruleKey, ruleIdentity);
+  const ownedRoutes = current.routes.filter((r) => ownsMarked(r, marks) && !held?.route(r));
+  const ownedRules = current.rules.filter((r) => ownsMarked(r, marks) && !held?.rule(r));
+  const routeChanges = diff(routes, ownedRoutes, routeKey, routeIdentity);
+  const ruleChanges = diff(rules, ownedRules, ruleKey, ruleIdentity);
   const ops: Operation[] = [
     ...routeChanges.deletes.map(({ entry, reason }): Operation => ({ op: "route-delete", route: entry, reason })),
     ...routeChanges.adds.map(({ entry, reason }): Operation => ({ op: "route-add", route: entry, reason })),

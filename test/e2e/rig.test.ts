@@ -66,9 +66,13 @@ describeRig("namespace rig with a real NetworkManager", () => {
   it("watch follows con down/up and keeps the devices through a NetworkManager restart", async () => {
     const changes: string[] = [];
     let lteMissing = false;
+    /** lte0's metered value in every snapshot the watch announced. */
+    const lteMetered = new Set<string>();
     const watch = await watchNetworkManager(() => connectNmBus(rig.busAddress), (change) => {
       changes.push(change);
-      lteMissing ||= !watch.snapshot().devices.some((d) => d.interface === "lte0");
+      const lte0 = watch.snapshot().devices.find((d) => d.interface === "lte0");
+      lteMissing ||= lte0 === undefined;
+      if (lte0) lteMetered.add(lte0.metered);
     });
     const lte = () => watch.snapshot().devices.find((d) => d.interface === "lte0");
     try {
@@ -84,11 +88,20 @@ describeRig("namespace rig with a real NetworkManager", () => {
       console.info(`device re-read: ${((performance.now() - t0) / 20).toFixed(2)} ms`);
 
       const t1 = performance.now();
+      const from = changes.length;
       await rig.restartNetworkManager();
-      await rig.waitFor(() => changes.includes("all"), 5_000, "the full re-read after the restart");
+      // The full re-read shows the new NetworkManager as it is at that moment, which may be re-assuming lte0
+      // (state 80, Metered 0 = unknown, for a few ms): not settled yet. What the watch owes is to follow it to
+      // its settled facts, so that is what is waited for (a change of lte0 after the full read).
+      await rig.waitFor(
+        () => changes.slice(from).includes("all") && lte()?.state === 100 && lte()?.metered === "yes",
+        5_000,
+        "the watch to see lte0 activated and metered again after the restart",
+      );
       console.info(`NetworkManager restart: ${(performance.now() - t1).toFixed(0)} ms`);
       expect(lteMissing).toBe(false);
-      expect(lte()).toMatchObject({ state: 100, metered: "yes" });
+      // Re-assuming, NetworkManager says "unknown", never a wrong answer; the watch passes on what it said.
+      expect([...lteMetered].filter((m) => m !== "yes" && m !== "unknown")).toEqual([]);
     } finally {
       await watch.close();
     }

@@ -79,6 +79,7 @@ function renderStatus(r: StatusReport): string {
         `${d.role}${d.rule && (d.role === "managed" || d.role === "ignored") ? ` by rule "${d.rule}"` : ""}${d.metered === "yes" || d.metered === "guess-yes" ? "  metered" : ""}` +
         (sync ? `  ${sync}` : ""),
     );
+    if (d.unknown) lines.push(`    kernel left as it is until NetworkManager reports: ${d.unknown.join(", ")} (rule "${d.rule}")`);
     if (d.addresses.length > 0) lines.push(`    addresses: ${d.addresses.join(" ")}`);
     for (const e of d.endpoints) lines.push(`    endpoint ${e.id}: ${e.address} ${e.flags.join(",")}`);
     if (d.table !== undefined) lines.push(`    table ${d.table}`);

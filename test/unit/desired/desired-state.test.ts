@@ -62,15 +62,20 @@ describe("desiredState: which devices count", () => {
   });
 
   it.each([
-    { name: "a connection glob", match: { connection: ["VPN*"] } },
-    { name: "a uuid", match: { uuid: ["uuid-eth0"] } },
-    { name: "an ssid", match: { ssid: ["Home"] } },
-    { name: "metered", match: { metered: true } },
-  ])("an activating device waits for NetworkManager when a rule before its match looks at $name", ({ match }) => {
+    { name: "a connection glob", match: { connection: ["VPN*"] }, unknown: ["connection"] },
+    { name: "a uuid", match: { uuid: ["uuid-other"] }, unknown: ["uuid"] },
+    { name: "an ssid", match: { ssid: ["Home"] }, unknown: ["ssid"], type: "wifi" as const },
+    { name: "metered", match: { metered: true }, unknown: ["metered"] },
+  ])("an activating device is held while a rule before its match looks at $name", ({ match, unknown, type }) => {
     const ignore: PolicyRule = { name: "first", match, action: { kind: "ignore" } };
-    const activating = nmDevice("eth0", { state: 40, connection: undefined });
-    expect(desiredState({ devices: [activating] }, kernel("eth0"), policy([ignore, manage])).devices).toEqual([]);
-    expect(desiredState({ devices: [{ ...activating, state: 70 }] }, kernel("eth0"), policy([ignore, manage])).devices).toHaveLength(1);
+    const activating = nmDevice("eth0", { state: 40, connection: undefined, metered: "unknown", type: type ?? "ethernet" });
+    const early = desiredState({ devices: [activating] }, kernel("eth0"), policy([ignore, manage]));
+    expect(early).toMatchObject({ devices: [], endpoints: [], routing: [], held: [{ device: "eth0", rule: "first", unknown }] });
+    // Once NetworkManager reports the facts (none of which matches the first rule), the second rule decides.
+    const known = { ...activating, state: 70, metered: "no" as const, connection: nmDevice("eth0").connection!, ssid: "Cafe" };
+    const later = desiredState({ devices: [known] }, kernel("eth0"), policy([ignore, manage]));
+    expect(later.devices).toHaveLength(1);
+    expect(later.held).toEqual([]);
   });
 
   it("a device without interface name does not count", () => {

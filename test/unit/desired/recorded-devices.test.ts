@@ -69,13 +69,24 @@ describe("embedded default policy on recorded and derived NetworkManager devices
     expect(desired.routing[0]?.routes).toEqual([{ family: "ipv4", dst: "default", scope: "link" }]);
   });
 
-  it("Bluetooth PAN: backup by type, and NetworkManager's own MPTCP (0x22) is named for the conflict advice", () => {
+  it("Bluetooth PAN: backup (NetworkManager guesses it metered), and NetworkManager's own MPTCP (0x22) is named for the conflict advice", () => {
     const bt = device("bluetooth-panu");
     const desired = desiredState({ devices: [bt] }, kernelOf(bt), policy);
     expect(desired.devices).toEqual([
-      expect.objectContaining({ device: "bnep0", rule: "cellular", kind: "bluetooth", nmMptcp: expect.objectContaining({ on: true, profile: bt.connection?.id }) }),
+      expect.objectContaining({ device: "bnep0", rule: "metered", kind: "bluetooth", nmMptcp: expect.objectContaining({ on: true, profile: bt.connection?.id }) }),
     ]);
     expect(desired.endpoints.map((e) => e.flags)).toEqual([["subflow", "backup"]]);
+    // Had it said "not metered", the type would still make it a backup.
+    const unmetered = desiredState({ devices: [{ ...bt, metered: "no" }] }, kernelOf(bt), policy);
+    expect(unmetered.devices).toEqual([expect.objectContaining({ rule: "cellular" })]);
+    expect(unmetered.endpoints.map((e) => e.flags)).toEqual([["subflow", "backup"]]);
+  });
+
+  it("a link re-assumed by a restarted NetworkManager (state 80, Metered 0) is held, not matched by type", () => {
+    const lte = device("veth-metered-never-default");
+    const reassumed: NmDevice = { ...lte, state: 80, metered: "unknown" };
+    const desired = desiredState({ devices: [reassumed] }, kernelOf(lte), policy);
+    expect(desired).toMatchObject({ devices: [], endpoints: [], routing: [], held: [{ device: "lte0", rule: "metered", unknown: ["metered"] }] });
   });
 
   it("never-default DHCP link (recorded): backup, and its table's default route uses the lease's router", () => {

@@ -48,7 +48,7 @@ describe("toNmDevice on recorded and derived NetworkManager data", () => {
     {
       file: "bluetooth-panu.json",
       expected: {
-        interface: "bnep0", type: "bluetooth", nmType: 5, metered: "unknown",
+        interface: "bnep0", type: "bluetooth", nmType: 5, metered: "guess-yes",
         connection: { id: "Phone PAN", type: "bluetooth", mptcpFlags: 0x22 },
         ip4: { addresses: [{ address: "172.20.10.4", prefix: 28 }], gateway: "172.20.10.1" },
         ip6: { addresses: [] },

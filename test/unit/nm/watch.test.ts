@@ -156,6 +156,58 @@ describe("watchNetworkManager with a fake bus", () => {
     expect(watch.snapshot().devices.find((d) => d.interface === "wan0")?.ip4.addresses).toEqual([]);
   });
 
+  it("follows the facts rules match on: Metered on the device, the connection's id on the active connection", async () => {
+    const { nm, watch, changes, lte } = await setup();
+    const device = () => watch.snapshot().devices.find((d) => d.interface === "lte0")!;
+    const changed = (path: string) =>
+      nm.emit({ path, iface: "org.freedesktop.DBus.Properties", member: "PropertiesChanged", body: [] });
+    // A restarted NetworkManager re-assuming the device: Metered 0 first, then its answer.
+    nm.props(lte.path, DEVICE_IFACE).Metered = 0;
+    changed(lte.path);
+    await settle();
+    expect(device().metered).toBe("unknown");
+    nm.props(lte.path, DEVICE_IFACE).Metered = 2;
+    changed(lte.path);
+    await settle();
+    expect(device().metered).toBe("no");
+    const active = lte.device.ActiveConnection as string;
+    nm.props(active, "org.freedesktop.NetworkManager.Connection.Active").Id = "renamed";
+    changed(active);
+    await settle();
+    expect(device().connection?.id).toBe("renamed");
+    expect(changes).toEqual(["lte0", "lte0", "lte0"]);
+  });
+
+  it("a fact signalled while the first full read runs, after its device was read, is read again", async () => {
+    // The daemon starting while a link activates: NetworkManager answers the device's GetAll with Metered 0,
+    // then reports Metered on the device and a new id on its active connection before the read is done.
+    const nm = new FakeNm();
+    const lte = fixture("veth-metered-never-default.json");
+    nm.addDevice(lte);
+    nm.props(lte.path, DEVICE_IFACE).Metered = 0;
+    const active = lte.device.ActiveConnection as string;
+    const getAll = nm.getAll.bind(nm);
+    let signalled = false;
+    nm.getAll = async (path: string, iface: string) => {
+      const props = await getAll(path, iface);
+      if (path === lte.path && !signalled) {
+        signalled = true;
+        nm.props(lte.path, DEVICE_IFACE).Metered = 1;
+        nm.props(active, "org.freedesktop.NetworkManager.Connection.Active").Id = "renamed";
+        for (const p of [lte.path, active]) nm.emit({ path: p, iface: "org.freedesktop.DBus.Properties", member: "PropertiesChanged", body: [] });
+      }
+      return props;
+    };
+    const changes: string[] = [];
+    const watch = await watchNetworkManager(async () => nm, (c) => changes.push(c));
+    expect(signalled).toBe(true);
+    await settle();
+    const device = watch.snapshot().devices.find((d) => d.interface === "lte0")!;
+    expect(device.metered).toBe("yes");
+    expect(device.connection?.id).toBe("renamed");
+    expect(changes).toEqual(["lte0"]);
+  });
+
   it("removes a device after DeviceRemoved, but keeps all when NetworkManager is shutting down", async () => {
     const { nm, watch, changes, wan, lte } = await setup();
     const removed = (path: string) =>
