@@ -1,7 +1,8 @@
 // `status` as data: per device what NetworkManager says, which rule matched, what the kernel holds for it,
 // and whether that is what the policy wants; plus limits and warnings. Pure: built from one assessment.
-import type { Endpoint, KernelState, NmDevice, NmFact, NmSnapshot, Operation, Policy } from "./model/types.js";
+import type { Endpoint, KernelState, NmDevice, NmFact, NmMptcpHandling, NmSnapshot, Operation, Policy } from "./model/types.js";
 import { isInPlay } from "./desired/index.js";
+import { describeNmMptcp, nmMptcpFix, nmMptcpHandling } from "./nm/mptcp-handling.js";
 import { deviceStateName } from "./nm/nm-enums.js";
 import { matchDevice } from "./policy/match.js";
 import { ownsEndpoint, ownsMarked } from "./plan/ownership.js";
@@ -27,6 +28,8 @@ export interface DeviceStatus {
   table?: number;
   /** The kernel reports the link without carrier (or down): it counts as gone whatever NetworkManager says. */
   noCarrier?: true;
+  /** NetworkManager's own MPTCP handling for the active profile, when known: the same answer doctor gives. */
+  nmMptcp?: Pick<NmMptcpHandling, "on" | "flags" | "source">;
   /** No pending operation names this device. */
   inSync: boolean;
   /** MPTCP subflows with a local address on this device and their counters (socket diagnostics). */
@@ -59,7 +62,7 @@ export function buildStatus(snapshot: NmSnapshot, policy: Policy, a: Assessment,
   const shown = snapshot.devices
     .filter((d) => d.interface !== "" && d.type !== "loopback")
     .sort((x, y) => compareText(x.interface, y.interface));
-  const devices = shown.map((d) => deviceStatus(d, policy, a.current, pending, traffic.devices.get(d.interface) ?? none));
+  const devices = shown.map((d) => deviceStatus(d, snapshot, policy, a.current, pending, traffic.devices.get(d.interface) ?? none));
   const carrying = devices.filter((d, i) => {
     const match = matchDevice(shown[i]!, policy.rules);
     return d.role === "managed" || d.traffic.subflows > 0 || (d.role === "inactive" && match.kind !== "none" && match.rule.action.kind !== "ignore");
@@ -88,6 +91,7 @@ export function isBackupLink(d: Pick<DeviceStatus, "endpoints" | "traffic">): bo
 
 function deviceStatus(
   d: NmDevice,
+  snapshot: NmSnapshot,
   policy: Policy,
   current: KernelState,
   pending: readonly Operation[],
@@ -107,6 +111,7 @@ function deviceStatus(
   const addresses = current.addresses.filter((x) => x.ifname === d.interface);
   const own = new Set(addresses.map((x) => x.address));
   const table = current.rules.find((r) => ownsMarked(r, policy.marks) && own.has(r.from))?.table;
+  const nm = nmMptcpHandling(d, snapshot);
   return {
     interface: d.interface,
     type: d.type,
@@ -122,6 +127,7 @@ function deviceStatus(
       .map(({ id, address, flags }) => ({ id, address, flags })),
     ...(table !== undefined && { table }),
     ...(current.links.find((l) => l.ifname === d.interface)?.up === false && { noCarrier: true as const }),
+    ...(nm && { nmMptcp: { on: nm.on, flags: nm.flags, source: nm.source } }),
     inSync: !pending.some((op) => deviceOf(op) === d.interface),
     traffic: { ...traffic },
   };
@@ -141,10 +147,10 @@ function warnings(policy: Policy, a: Assessment): string[] {
     out.push("net.mptcp.pm_type is 1 (userspace path manager): in-kernel endpoints do nothing");
   }
   for (const d of a.desired.devices) {
-    if (d.nmMptcpProfile !== undefined) {
+    if (d.nmMptcp?.on) {
       out.push(
-        `NetworkManager's own MPTCP handling is on for "${d.nmMptcpProfile}" (${d.device}): it rewrites endpoints; ` +
-          `nmcli connection modify "${d.nmMptcpProfile}" connection.mptcp-flags 0x1`,
+        `NetworkManager's own MPTCP handling is on for ${describeNmMptcp(d.nmMptcp, d.device)}: it rewrites endpoints; ` +
+          nmMptcpFix(d.nmMptcp, d.device),
       );
     }
   }

@@ -22,13 +22,17 @@ export async function policyOrFail(opts: PolicyOptions): Promise<Policy> {
   throw new CliError("the policy is invalid; nothing was changed", EXIT.failed);
 }
 
+/** NetworkManager's devices over D-Bus, with the configured mptcp-flags default from its files. */
 export async function snapshotOrFail(): Promise<NmSnapshot> {
   // Loaded here: validate and flush use this module but never talk to NetworkManager (dbus-next is ~70 modules).
-  const [{ connectNmBus }, { readSnapshot }] = await Promise.all([import("../nm/bus.js"), import("../nm/snapshot.js")]);
+  const [{ connectNmBus }, { readSnapshot }, { readNmConfOf }] = await Promise.all([
+    import("../nm/bus.js"), import("../nm/snapshot.js"), import("../nm/conf.js"),
+  ]);
   let bus;
   try {
     bus = await connectNmBus();
-    return await readSnapshot(bus);
+    const [snapshot, conf] = await Promise.all([readSnapshot(bus), readNmConfOf(bus)]);
+    return { ...snapshot, ...conf };
   } catch (err) {
     const where = process.env.DBUS_SYSTEM_BUS_ADDRESS ?? "the system bus";
     throw new CliError(

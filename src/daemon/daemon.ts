@@ -9,7 +9,9 @@ import { connectNmBus, type NmBus } from "../nm/bus.js";
 import { watchNetworkManager, type NmWatch } from "../nm/watch.js";
 import { formatDiagnostic, type LoadResult } from "../policy/load.js";
 import { openKernelIo, reconcile, sweep } from "../reconcile.js";
-import type { KernelState } from "../model/types.js";
+import type { KernelState, NmSnapshot } from "../model/types.js";
+import { locateNmConf, readNmConf, type NmConfPaths } from "../nm/conf.js";
+import { watchNmConf, type NmConfWatch } from "../nm/conf-watch.js";
 import { isNeighbourNoise, patchKnown } from "./kernel-cache.js";
 import { serialLoop } from "./loop.js";
 import { startMetricsFile, type MetricsFileOptions } from "./metrics.js";
@@ -94,6 +96,10 @@ export function startDaemon(opts: DaemonOptions): Daemon {
    * applied again on top of it (each patch is idempotent: an address or route added twice is there once).
    */
   let eventsDuringRun: KernelEvent[] = [];
+  /** NetworkManager's configuration facts (mptcp-flags default); empty until read (then treated as none). */
+  let nmConf: Pick<NmSnapshot, "mptcpDefault" | "confChangedSinceStart"> = {};
+  let confPaths: NmConfPaths | undefined;
+  let confWatch: NmConfWatch | undefined;
   const metrics = opts.metrics && startMetricsFile({ ...opts.metrics, log: log.child({ component: "metrics" }) });
 
   const scheduleRetry = () => {
@@ -117,7 +123,8 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     eventsDuringRun = [];
     let outcome;
     try {
-      outcome = await reconcile(watch.snapshot(), policy, io, fast ? known : undefined);
+      const snapshot = { ...watch.snapshot(), ...nmConf };
+      outcome = await reconcile(snapshot, policy, io, fast ? known : undefined);
     } finally {
       await lock.release();
     }
@@ -158,10 +165,44 @@ export function startDaemon(opts: DaemonOptions): Daemon {
   });
 
   const nmLog = log.child({ component: "nm" });
+
+  /**
+   * Re-reads NetworkManager's configuration (where its command line says it is) and says whether the
+   * mptcp-flags default changed; the files are watched from then on, so a drop-in installed later is seen.
+   */
+  const refreshNmConf = async (): Promise<boolean> => {
+    if (watch === undefined) return false;
+    const paths = await locateNmConf(await watch.nmPid().catch(() => undefined));
+    if (JSON.stringify(paths) !== JSON.stringify(confPaths)) {
+      confWatch?.close();
+      confPaths = paths;
+      confWatch = watchNmConf(paths, () => void onNmConfChange("NetworkManager configuration file changed"));
+    }
+    const next = await readNmConf(paths);
+    if (JSON.stringify(next) === JSON.stringify(nmConf)) return false;
+    nmConf = next;
+    const value = next.mptcpDefault;
+    nmLog.info(
+      {
+        ...(value ? { mptcpFlags: `0x${value.value.toString(16)}`, file: value.file } : { mptcpFlags: "unset" }),
+        ...(next.confChangedSinceStart && { changedSinceStart: true }),
+      },
+      "NetworkManager's configured default for connection.mptcp-flags",
+    );
+    return true;
+  };
+  const onNmConfChange = async (reason: string) => {
+    if (stopping) return;
+    if (await refreshNmConf().catch(() => false)) loop.request(reason);
+  };
+
   const onNmChange = (change: string) => {
     if (change === "all") {
       nmSeen = true;
       nmLog.info("read NetworkManager in full");
+      // A new NetworkManager (restart) may run with another command line: its configuration is read first.
+      void refreshNmConf().catch(() => false).finally(() => loop.request(`nm ${change}`));
+      return;
     }
     loop.request(`nm ${change}`);
   };
@@ -200,14 +241,18 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     if (watch === undefined) return;
     nmSeen = watch.snapshot().version !== undefined;
     if (!nmSeen) nmLog.warn("NetworkManager is not on the bus; waiting for it and changing nothing");
+    await refreshNmConf().catch((error: Error) => nmLog.warn({ error: error.message }, "cannot read NetworkManager's configuration"));
     log.info({ devices: watch.snapshot().devices.length, resyncS: opts.resyncMs / 1000 }, "started");
     loop.request("start");
-    if (opts.resyncMs > 0) resyncTimer = setInterval(() => loop.request("resync"), opts.resyncMs);
+    if (opts.resyncMs > 0) {
+      resyncTimer = setInterval(() => void refreshNmConf().catch(() => false).finally(() => loop.request("resync")), opts.resyncMs);
+    }
   })();
 
   return {
     started,
     async reload() {
+      await onNmConfChange("reload: NetworkManager configuration changed");
       const result = await opts.loadPolicy();
       if (!result.ok) {
         for (const d of result.diagnostics) log.error({ file: d.file, line: d.line, col: d.col }, formatDiagnostic(d));
@@ -217,6 +262,9 @@ export function startDaemon(opts: DaemonOptions): Daemon {
       }
       if (JSON.stringify(result.policy) === JSON.stringify(policy)) {
         log.info({ sources: result.sources }, "policy reloaded, unchanged");
+        // Still a full reconcile: what nothing announces (NetworkManager rewriting endpoints when a device is
+        // reapplied, see README "Installing") is repaired now instead of at the next resync.
+        loop.request("reload");
         return;
       }
       policy = result.policy;
@@ -234,6 +282,7 @@ export function startDaemon(opts: DaemonOptions): Daemon {
       ]);
       if (timedOut) log.warn("stopping while a reconcile is still running");
       await started.catch(() => undefined);
+      confWatch?.close();
       await Promise.all([kernel.stop(), watch?.close(), metrics?.stop()]);
       if (opts.flushOnExit && !timedOut) await flushOwned();
       await io.close();

@@ -3,11 +3,12 @@ import type {
   KernelAddress,
   KernelLink,
   KernelState,
-  NmConnection,
   NmDevice,
+  NmMptcpHandling,
   NmSnapshot,
   Policy,
 } from "../model/types.js";
+import { nmMptcpHandling } from "../nm/mptcp-handling.js";
 import { matchDevice } from "../policy/match.js";
 import { usableAddresses } from "./addresses.js";
 import { desiredEndpoints } from "./endpoints.js";
@@ -58,13 +59,10 @@ function hasCarrier(device: NmDevice, links: readonly KernelLink[]): boolean {
   return links.find((l) => l.ifname === device.interface)?.up !== false;
 }
 
-/**
- * NetworkManager 1.40+ runs its own MPTCP endpoints unless the profile's mptcp-flags has "disabled" (0x1);
- * 0 means its default, which is on. No flags at all means an older NetworkManager, which has no such handling.
- */
-function nmMptcpProfile(connection: NmConnection | undefined): { nmMptcpProfile?: string } {
-  const on = connection?.mptcpFlags !== undefined && (connection.mptcpFlags & 0x1) === 0;
-  return on ? { nmMptcpProfile: connection.id } : {};
+/** NetworkManager's own MPTCP handling for the device, when known (see nmMptcpHandling). */
+function nmMptcp(device: NmDevice, snapshot: NmSnapshot): { nmMptcp?: NmMptcpHandling } {
+  const handling = nmMptcpHandling(device, snapshot);
+  return handling ? { nmMptcp: handling } : {};
 }
 
 /** Whether a device gets anything at all (before its rule is looked at): NetworkManager's view and the kernel's. */
@@ -94,7 +92,7 @@ export function desiredState(
     const { action } = rule;
     if (action.kind === "ignore") continue;
     const reason = { device: ifname, rule: rule.name };
-    state.devices.push({ device: ifname, rule: rule.name, kind: device.type, ...nmMptcpProfile(device.connection) });
+    state.devices.push({ device: ifname, rule: rule.name, kind: device.type, ...nmMptcp(device, snapshot) });
 
     const addresses = usableAddresses(kernel.addresses, ifname, policy.addresses);
     const endpoints = action.endpoint ? desiredEndpoints(addresses, action.endpoint, reason) : [];

@@ -21,16 +21,9 @@ export interface IpToolFacts {
   endpointChange: boolean;
 }
 
-/** NetworkManager's global default for connection.mptcp-flags, from its configuration files. */
-export interface NmGlobalMptcpFlags {
-  value: number;
-  file: string;
-}
-
 export interface NmFacts {
+  /** With mptcpDefault read from NetworkManager's configuration files. */
   snapshot: NmSnapshot;
-  /** null when no configuration file sets it: NetworkManager then falls back to "enabled,subflow" (0x22). */
-  globalMptcpFlags: NmGlobalMptcpFlags | null;
 }
 
 export interface PolicyFacts {

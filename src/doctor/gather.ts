@@ -7,12 +7,12 @@ import { ipOnce, type IpBatch } from "../kernel/ip.js";
 import { readMptcpSysctls } from "../kernel/sysctl.js";
 import type { DesiredState, Endpoint, Family, KernelState, Marks, Policy } from "../model/types.js";
 import { connectNmBus } from "../nm/bus.js";
+import { readNmConfOf } from "../nm/conf.js";
 import { readSnapshot } from "../nm/snapshot.js";
 import { loadPolicy, formatDiagnostic } from "../policy/load.js";
 import { openKernelIo, readCurrent } from "../reconcile.js";
 import { DEFAULT_SETTINGS } from "../policy/normalise.js";
 import type { Facts, IpToolFacts, Measured, NmFacts, PolicyFacts, RouteProbe } from "./facts.js";
-import { readNmGlobalMptcpFlags } from "./nm-conf.js";
 import { countSockets, findInPath, pidsInOurNetns, readKernelConfig } from "./probes.js";
 import { runSelfTest } from "./self-test.js";
 
@@ -49,8 +49,8 @@ async function readIpTool(): Promise<IpToolFacts> {
 async function readNm(): Promise<NmFacts> {
   const bus = await connectNmBus();
   try {
-    const [snapshot, globalMptcpFlags] = await Promise.all([readSnapshot(bus), readNmGlobalMptcpFlags()]);
-    return { snapshot, globalMptcpFlags };
+    const [snapshot, conf] = await Promise.all([readSnapshot(bus), readNmConfOf(bus)]);
+    return { snapshot: { ...snapshot, ...conf } };
   } finally {
     bus.close();
   }

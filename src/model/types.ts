@@ -68,10 +68,37 @@ export interface NmDevice {
   ip6: NmIpConfig;
 }
 
+/** NetworkManager's configured default for connection.mptcp-flags and the file that sets it last. */
+export interface NmConfMptcpFlags {
+  value: number;
+  file: string;
+}
+
 export interface NmSnapshot {
   devices: NmDevice[];
   /** NetworkManager's own Version property, when reachable. */
   version?: string;
+  /**
+   * The configured default for connection.mptcp-flags from NetworkManager's configuration files (nm/conf.ts):
+   * null when no file sets it, absent when not read (D-Bus does not carry it).
+   */
+  mptcpDefault?: NmConfMptcpFlags | null;
+  /**
+   * A configuration file changed after NetworkManager started: it evaluates the default when it activates a
+   * device, so devices active since then may still run the previous one.
+   */
+  confChangedSinceStart?: true;
+}
+
+/** Whether NetworkManager manages MPTCP endpoints itself on a device (nm/mptcp-handling.ts decides). */
+export interface NmMptcpHandling {
+  on: boolean;
+  /** Id of the active profile. */
+  profile: string;
+  /** The connection.mptcp-flags NetworkManager applies. */
+  flags: number;
+  /** Where they come from: "the profile", "default in FILE", "NetworkManager's built-in default", ... */
+  source: string;
 }
 
 // ───────────────────────── Policy (normalised: defaults filled in) ─────────────────────────
@@ -264,10 +291,10 @@ export interface DesiredState {
     rule: string;
     kind: DeviceKind;
     /**
-     * Id of the active profile when its connection.mptcp-flags leave NetworkManager's own MPTCP handling on
-     * (no 0x1 "disabled" bit): it then fights us over endpoints. Absent when that handling is off.
+     * NetworkManager's own MPTCP handling for the active profile: when on, it fights us over endpoints; when
+     * off, an endpoint it left bound to this device is taken over. Absent when unknown (no applied profile read).
      */
-    nmMptcpProfile?: string;
+    nmMptcp?: NmMptcpHandling;
   }[];
   /**
    * Devices in play whose deciding facts NetworkManager has not reported yet: whatever the kernel holds for
@@ -287,7 +314,14 @@ export type Operation =
   | { op: "limits-set"; limits: Limits; reason: string }
   | { op: "endpoint-add"; endpoint: Endpoint; reason: Reason }
   | { op: "endpoint-change"; id: number; address: string; backup: boolean; reason: Reason }
-  | { op: "endpoint-delete"; id: number; address: string; reason: Reason | "not wanted" }
+  | {
+      op: "endpoint-delete";
+      id: number;
+      address: string;
+      reason: Reason | "not wanted";
+      /** A foreign endpoint (NetworkManager's) replaced by ours: its subflows close and are re-established. */
+      takeover?: true;
+    }
   | { op: "route-add"; route: RouteEntry; reason: Reason }
   | { op: "route-delete"; route: RouteEntry; reason: Reason | "not wanted" }
   | { op: "rule-add"; rule: RuleEntry; reason: Reason }

@@ -22,6 +22,8 @@ export interface NmBus {
   getAll(path: string, iface: string): Promise<Record<string, unknown>>;
   /** Unique name currently owning NetworkManager's service name, or undefined when nobody does. */
   nameOwner(): Promise<string | undefined>;
+  /** Process id of NetworkManager (the bus's GetConnectionUnixProcessID), or undefined when it is not on the bus. */
+  nmPid(): Promise<number | undefined>;
   /** Signals sent by NetworkManager's service, plus the bus's NameOwnerChanged for that name. */
   onSignal(listener: (signal: BusSignal) => void): void;
   /** Called once when the connection to the bus is lost (not after close()). */
@@ -98,21 +100,25 @@ export async function connectNmBus(address?: string): Promise<NmBus> {
     `type='signal',sender='org.freedesktop.DBus',member='NameOwnerChanged',arg0='${NM_SERVICE}'`,
   ]);
 
+  /** A bus-daemon question about NetworkManager's name; undefined when nobody owns it. */
+  const aboutNmName = async (member: string): Promise<unknown> => {
+    try {
+      const [answer] = await rawCall(...DBUS, member, "s", [NM_SERVICE]);
+      return answer;
+    } catch (error) {
+      if (error instanceof dbus.DBusError && error.type === "org.freedesktop.DBus.Error.NameHasNoOwner") return undefined;
+      throw error;
+    }
+  };
+
   return {
     call: (path, iface, member, signature, body) => rawCall(NM_SERVICE, path, iface, member, signature, body),
     async getAll(path, iface) {
       const [props] = await rawCall(NM_SERVICE, path, "org.freedesktop.DBus.Properties", "GetAll", "s", [iface]);
       return props as Record<string, unknown>;
     },
-    async nameOwner() {
-      try {
-        const [owner] = await rawCall(...DBUS, "GetNameOwner", "s", [NM_SERVICE]);
-        return owner as string;
-      } catch (error) {
-        if (error instanceof dbus.DBusError && error.type === "org.freedesktop.DBus.Error.NameHasNoOwner") return undefined;
-        throw error;
-      }
-    },
+    nameOwner: async () => (await aboutNmName("GetNameOwner")) as string | undefined,
+    nmPid: async () => (await aboutNmName("GetConnectionUnixProcessID")) as number | undefined,
     onSignal: (listener) => void signalListeners.push(listener),
     onLost: (listener) => void lostListeners.push(listener),
     close() {

@@ -11,6 +11,8 @@ export type NmChange = string;
 
 export interface NmWatch {
   snapshot(): NmSnapshot;
+  /** NetworkManager's process id on the watched bus (where to find its configuration). */
+  nmPid(): Promise<number | undefined>;
   close(): Promise<void>;
 }
 
@@ -226,6 +228,7 @@ export async function watchNetworkManager(
 
   return {
     snapshot: () => ({ devices: [...devices.values()], ...(version && { version }) }),
+    nmPid: () => bus.nmPid(),
     async close() {
       closed = true;
       clearTimeout(reconnectTimer);

@@ -13,7 +13,9 @@ export function describeOperation(op: Operation): string {
     case "endpoint-change":
       return `${why(op.reason)}: ${op.backup ? "set" : "clear"} backup on endpoint ${op.address} id ${op.id}`;
     case "endpoint-delete":
-      return `${why(op.reason)}: delete endpoint ${op.address} id ${op.id}`;
+      return op.takeover
+        ? `${why(op.reason)}: take over endpoint ${op.address} id ${op.id} left by NetworkManager (delete, then add ours: subflows on it are re-established)`
+        : `${why(op.reason)}: delete endpoint ${op.address} id ${op.id}`;
     case "route-add":
     case "route-delete":
       return `${why(op.reason)}: ${op.op === "route-add" ? "add" : "delete"} route ${route(op.route)}`;

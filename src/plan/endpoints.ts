@@ -1,4 +1,5 @@
 import type { Conflict, DesiredEndpoint, DesiredState, Endpoint, Marks, Operation } from "../model/types.js";
+import { describeNmMptcp, nmMptcpFix } from "../nm/mptcp-handling.js";
 import type { Held } from "./hold.js";
 import { lowestFree, ownsEndpoint } from "./ownership.js";
 import type { PlanPart } from "./part.js";
@@ -11,7 +12,10 @@ export const KERNEL_ENDPOINT_MAX = 8;
  * Endpoints are identified by address (the kernel holds one endpoint per address). Owned endpoints
  * nobody wants are deleted; a wanted one that differs only in `backup` is changed in place (its subflows
  * survive); any other difference needs delete + add, which keeps the id. New endpoints take the lowest
- * free id of our range. Foreign endpoints are never touched: one on a wanted address is reported. Held
+ * free id of our range. Foreign endpoints are left alone and one on a wanted address is reported, with one
+ * exception: an endpoint bound to the device itself, as NetworkManager leaves them, on a device where
+ * NetworkManager's own MPTCP handling is known to be off now, is taken over (delete + add in our id range: the
+ * kernel cannot renumber an endpoint, so its subflows close and are re-established through ours). Held
  * endpoints (a device whose facts are unknown) are left as they are, and their ids stay taken.
  */
 export function planEndpoints(
@@ -39,7 +43,11 @@ export function planEndpoints(
   for (const want of desired.endpoints) {
     const foreign = foreignByAddress.get(want.address);
     const existing = ownedByAddress.get(want.address);
-    if (foreign) conflicts.push(foreignConflict(want, foreign, desired.devices));
+    if (foreign && leftByNetworkManager(want, foreign, desired.devices)) {
+      ops.push({ op: "endpoint-delete", id: foreign.id, address: foreign.address, reason: want.reason, takeover: true });
+      used.delete(foreign.id);
+      toAdd.push(want);
+    } else if (foreign) conflicts.push(foreignConflict(want, foreign, desired.devices));
     else if (!existing) toAdd.push(want);
     else ops.push(...reconcileEndpoint(want, existing));
   }
@@ -92,18 +100,23 @@ function toEndpoint(want: DesiredEndpoint, id: number): Endpoint {
   return { id, address: want.address, flags: want.flags, dev: want.dev, ...(want.port !== undefined && { port: want.port }) };
 }
 
+/**
+ * NetworkManager binds each endpoint it makes to its device (`dev IF`, measured with 1.42 and 1.52); once its
+ * handling is off for that device it no longer touches it, so nobody else claims it. Unknown handling is not off.
+ */
+function leftByNetworkManager(want: DesiredEndpoint, foreign: Endpoint, devices: DesiredState["devices"]): boolean {
+  return foreign.dev === want.dev && devices.find((d) => d.device === want.dev)?.nmMptcp?.on === false;
+}
+
 function foreignConflict(
   want: DesiredEndpoint,
   foreign: Endpoint,
   devices: DesiredState["devices"],
 ): Conflict {
-  const profile = devices.find((d) => d.device === want.dev)?.nmMptcpProfile;
-  const advice =
-    profile !== undefined
-      ? `NetworkManager's own MPTCP handling is on for "${profile}": run ` +
-        `\`nmcli connection modify ${JSON.stringify(profile)} connection.mptcp-flags 0x1\` ` +
-        `or install the drop-in that sets connection.mptcp-flags=0x1 globally`
-      : `if it is stale, remove it with \`ip mptcp endpoint delete id ${foreign.id}\``;
+  const nm = devices.find((d) => d.device === want.dev)?.nmMptcp;
+  const advice = nm?.on
+    ? `NetworkManager's own MPTCP handling is on for ${describeNmMptcp(nm, want.dev)}; turn it off: ${nmMptcpFix(nm, want.dev)}`
+    : `if it is stale, remove it with \`ip mptcp endpoint delete id ${foreign.id}\``;
   return {
     kind: "foreign-endpoint",
     device: want.dev,

@@ -37,9 +37,9 @@ rules:
 /**
  * connection.mptcp-flags "enabled,subflow,also-without-default-route": NetworkManager's own MPTCP handling on,
  * for a link without a gateway too. Flags 0 ("the default") would not do: the rig's NetworkManager.conf sets
- * the default to 0x1, so NetworkManager would in fact stay off while doctor, which reads /etc, assumes 0x22.
- * With an explicit value the conflict doctor reports is the one NetworkManager really creates (its endpoint
- * is checked below). No gateway: wan0 stays the only default route in the main table.
+ * the default to 0x1 (doctor reads it through NetworkManager's command line), so its handling would stay off.
+ * The conflict doctor reports is the one NetworkManager really creates (its endpoint is checked below).
+ * No gateway: wan0 stays the only default route in the main table.
  */
 const NM_MPTCP_ON = 0x2a;
 
@@ -140,7 +140,7 @@ describeRig("doctor in the NetworkManager rig", () => {
     const before = await doctor();
     const conflict = check(before, "conflict.networkmanager");
     expect(conflict.status).toBe("fail");
-    expect(conflict.summary).toContain(`"nmmp0" (nmmp0, mptcp-flags 0x${NM_MPTCP_ON.toString(16)})`);
+    expect(conflict.summary).toContain(`"nmmp0" (nmmp0): mptcp-flags 0x${NM_MPTCP_ON.toString(16)} from the profile`);
     // Only nmmp0: wan0 and lte0 have NetworkManager's MPTCP off (0x1).
     expect(conflict.summary).not.toContain('"wan0"');
     expect(conflict.summary).not.toContain('"lte0"');

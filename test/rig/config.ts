@@ -93,7 +93,11 @@ export function keyfile(spec: LinkSpec, addrs: LinkAddresses, uuid: string): str
   ].join("\n");
 }
 
-export function networkManagerConf(dir: string): string {
+/**
+ * `mptcpDefault`: the [connection] default for connection.mptcp-flags (default 0x1, NetworkManager keeps its
+ * hands off MPTCP); null writes none, so profiles with mptcp-flags 0 get NetworkManager's built-in "enabled,subflow".
+ */
+export function networkManagerConf(dir: string, mptcpDefault: number | null = MPTCP_FLAGS_DISABLED): string {
   return [
     "[main]",
     "plugins=keyfile",
@@ -113,9 +117,7 @@ export function networkManagerConf(dir: string): string {
     "enabled=false",
     "",
     // Default for profiles that do not say (measured to work in 1.42); the rig's own profiles set it too.
-    "[connection]",
-    `connection.mptcp-flags=${MPTCP_FLAGS_DISABLED}`,
-    "",
+    ...(mptcpDefault === null ? [] : ["[connection]", `connection.mptcp-flags=${mptcpDefault}`, ""]),
   ].join("\n");
 }
 

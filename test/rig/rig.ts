@@ -69,6 +69,8 @@ export interface RigOptions {
   /** Short and unique; namespaces are NAME-h and NAME-p. Default: "mpt" + 4 random hex digits. */
   name?: string;
   links: LinkSpec[];
+  /** NetworkManager's configured default for connection.mptcp-flags (networkManagerConf); null: none. */
+  nmMptcpDefault?: number | null;
 }
 
 const ACTIVATED = 100;
@@ -97,7 +99,7 @@ export async function startRig(opts: RigOptions): Promise<Rig> {
   const state = claimRigDir(name);
   liveRigs.set(name, state);
   try {
-    return await buildRig(state, opts.links);
+    return await buildRig(state, opts.links, opts.nmMptcpDefault);
   } catch (error) {
     const log = tail(join(rigDir(name), "nm.log"));
     liveRigs.delete(name);
@@ -106,7 +108,7 @@ export async function startRig(opts: RigOptions): Promise<Rig> {
   }
 }
 
-async function buildRig(state: RigState, specs: LinkSpec[]): Promise<Rig> {
+async function buildRig(state: RigState, specs: LinkSpec[], nmMptcpDefault?: number | null): Promise<Rig> {
   const { name } = state;
   const dir = rigDir(name);
   const hostNs = `${name}-h`;
@@ -125,7 +127,7 @@ async function buildRig(state: RigState, specs: LinkSpec[]): Promise<Rig> {
   };
 
   for (const sub of ["connections", "conf.d", "nm-run", "nm-lib"]) mkdirSync(join(dir, sub), { recursive: true, mode: 0o700 });
-  writeFileSync(join(dir, "NetworkManager.conf"), networkManagerConf(dir));
+  writeFileSync(join(dir, "NetworkManager.conf"), networkManagerConf(dir, nmMptcpDefault));
   writeFileSync(join(dir, "bus.conf"), busConf(dir));
   writeFileSync(join(dir, "start-nm.sh"), startScript(dir));
 

@@ -83,6 +83,9 @@ function renderStatus(r: StatusReport): string {
     if (d.addresses.length > 0) lines.push(`    addresses: ${d.addresses.join(" ")}`);
     for (const e of d.endpoints) lines.push(`    endpoint ${e.id}: ${e.address} ${e.flags.join(",")}`);
     if (d.table !== undefined) lines.push(`    table ${d.table}`);
+    if (d.nmMptcp && d.role === "managed") {
+      lines.push(`    NetworkManager's own MPTCP handling: ${d.nmMptcp.on ? "ON" : "off"} (mptcp-flags 0x${d.nmMptcp.flags.toString(16)} from ${d.nmMptcp.source})`);
+    }
     if (withTraffic.has(d)) lines.push(`    ${trafficLine(d.traffic)}`);
   }
   lines.push(`limits: subflows ${r.limits.subflows}, add_addr_accepted ${r.limits.addAddrAccepted}`);

@@ -1,11 +1,7 @@
 // Tools and the other managers that would fight this one over the same kernel objects.
 import type { Facts } from "../facts.js";
 import { type Finding, notMeasured } from "../finding.js";
-
-export const NM_DROP_IN = "/etc/NetworkManager/conf.d/90-mptcp-policy.conf";
-/** NetworkManager's fallback when neither the profile nor its configuration sets connection.mptcp-flags: "enabled,subflow". */
-export const NM_DEFAULT_MPTCP_FLAGS = 0x22;
-const NM_MPTCP_DISABLED = 0x1;
+import { describeNmMptcp, nmMptcpFix, nmMptcpHandling } from "../../nm/mptcp-handling.js";
 
 export function checkIpTool(facts: Facts): Finding {
   if (!facts.ip.ok) return { id: "tools.ip", status: "fail", summary: `cannot run ip: ${facts.ip.reason}`, fix: "apt-get install iproute2" };
@@ -27,40 +23,28 @@ export function checkMptcpd(facts: Facts): Finding {
   };
 }
 
-/**
- * connection.mptcp-flags NetworkManager applies: the profile's, else its configuration's default, else 0x22.
- * No flags at all (undefined) is a NetworkManager older than 1.40, which has no MPTCP handling: "disabled".
- */
-export function effectiveNmMptcpFlags(profileFlags: number | undefined, globalFlags: number | null): number {
-  if (profileFlags === undefined) return NM_MPTCP_DISABLED;
-  if (profileFlags !== 0) return profileFlags;
-  return globalFlags || NM_DEFAULT_MPTCP_FLAGS;
-}
-
 export function checkNmMptcp(facts: Facts): Finding {
   if (!facts.nm.ok) return notMeasured("conflict.networkmanager", facts.nm.reason);
-  const { snapshot, globalMptcpFlags } = facts.nm.value;
+  const { snapshot } = facts.nm.value;
   const active = snapshot.devices.filter((d) => d.state === 100 && d.connection && d.type !== "loopback");
-  const on = active.filter((d) => (effectiveNmMptcpFlags(d.connection?.mptcpFlags, globalMptcpFlags?.value ?? null) & NM_MPTCP_DISABLED) === 0);
-  const source = globalMptcpFlags ? `default 0x${globalMptcpFlags.value.toString(16)} from ${globalMptcpFlags.file}` : "no default configured, NetworkManager falls back to 0x22";
+  const handled = active.flatMap((d) => {
+    const h = nmMptcpHandling(d, snapshot);
+    return h ? [{ ifname: d.interface, h }] : [];
+  });
+  const on = handled.filter(({ h }) => h.on);
   if (on.length === 0) {
-    return { id: "conflict.networkmanager", status: "ok", summary: `NetworkManager's own MPTCP handling is off on ${active.length} active connection(s) (${source})` };
+    const sources = [...new Set(handled.map(({ h }) => `0x${h.flags.toString(16)} from ${h.source}`))];
+    return {
+      id: "conflict.networkmanager",
+      status: "ok",
+      summary: `NetworkManager's own MPTCP handling is off on ${active.length} active connection(s)${sources.length > 0 ? ` (${sources.join("; ")})` : ""}`,
+    };
   }
-  const named = on.map((d) => `"${d.connection!.id}" (${d.interface}, mptcp-flags 0x${(d.connection!.mptcpFlags ?? 0).toString(16)})`);
-  // A profile that sets its own flags ignores the drop-in: those need nmcli, the rest follow the drop-in.
-  const byProfile = on.filter((d) => d.connection!.mptcpFlags);
-  const byDropIn = on.filter((d) => !d.connection!.mptcpFlags);
-  const fix = [
-    ...(byDropIn.length > 0
-      ? [`create ${NM_DROP_IN} with:\n  [connection]\n  connection.mptcp-flags=0x1\nthen: nmcli general reload conf && ${byDropIn.map((d) => `nmcli device reapply ${d.interface}`).join(" && ")}`]
-      : []),
-    ...byProfile.map((d) => `nmcli connection modify "${d.connection!.id}" connection.mptcp-flags 0x1 && nmcli device reapply ${d.interface}`),
-  ].join("\n");
   return {
     id: "conflict.networkmanager",
     status: "fail",
-    summary: `NetworkManager manages MPTCP endpoints itself on ${named.join(", ")} (${source}): it rewrites the endpoints this tool sets`,
-    fix,
+    summary: `NetworkManager manages MPTCP endpoints itself on ${on.map(({ ifname, h }) => describeNmMptcp(h, ifname)).join(", ")}: it rewrites the endpoints this tool sets`,
+    fix: on.map(({ ifname, h }) => nmMptcpFix(h, ifname)).join("\n"),
   };
 }
 

@@ -119,13 +119,13 @@ describe("desiredState: rules", () => {
 
 describe("desiredState: NetworkManager's own MPTCP", () => {
   it.each([
-    { flags: undefined, on: false },
+    { flags: undefined, on: undefined },
     { flags: 0, on: true },
     { flags: 0x1, on: false },
     { flags: 0x22, on: true },
     { flags: 0x23, on: false },
-  ])("mptcp-flags $flags → profile named: $on", ({ flags, on }) => {
+  ])("mptcp-flags $flags → handling on: $on", ({ flags, on }) => {
     const dev = nmDevice("eth0", { connection: { id: "c", uuid: "u", type: "802-3-ethernet", ...(flags !== undefined && { mptcpFlags: flags }) } });
-    expect(desiredState({ devices: [dev] }, kernel("eth0"), policy([manage])).devices[0]?.nmMptcpProfile).toBe(on ? "c" : undefined);
+    expect(desiredState({ devices: [dev] }, kernel("eth0"), policy([manage])).devices[0]?.nmMptcp?.on).toBe(on);
   });
 });

@@ -73,7 +73,7 @@ describe("embedded default policy on recorded and derived NetworkManager devices
     const bt = device("bluetooth-panu");
     const desired = desiredState({ devices: [bt] }, kernelOf(bt), policy);
     expect(desired.devices).toEqual([
-      expect.objectContaining({ device: "bnep0", rule: "metered", kind: "bluetooth", nmMptcpProfile: bt.connection?.id }),
+      expect.objectContaining({ device: "bnep0", rule: "metered", kind: "bluetooth", nmMptcp: expect.objectContaining({ on: true, profile: bt.connection?.id }) }),
     ]);
     expect(desired.endpoints.map((e) => e.flags)).toEqual([["subflow", "backup"]]);
     // Had it said "not metered", the type would still make it a backup.

@@ -77,8 +77,7 @@ export function healthyFacts(): Facts {
     nm: {
       ok: true,
       value: {
-        snapshot: { version: "1.42.4", devices: [device("wan0", "10.10.1.2", "10.10.1.1", "wan0"), device("lte0", "10.10.2.2", "10.10.2.1", "lte0")] },
-        globalMptcpFlags: null,
+        snapshot: { version: "1.42.4", mptcpDefault: null, devices: [device("wan0", "10.10.1.2", "10.10.1.1", "wan0"), device("lte0", "10.10.2.2", "10.10.2.1", "lte0")] },
       },
     },
     policy: {

@@ -73,6 +73,9 @@ export class FakeNm implements NmBus {
   nameOwner() {
     return Promise.resolve(this.owner);
   }
+  nmPid() {
+    return Promise.resolve(undefined);
+  }
   onSignal(listener: (s: BusSignal) => void) {
     this.listeners.push(listener);
   }

@@ -91,11 +91,41 @@ describe("planEndpoints: foreign endpoints", () => {
   });
 
   it.each([
-    { profile: "Office/LAN", advice: 'nmcli connection modify "Office/LAN" connection.mptcp-flags 0x1' },
-    { profile: undefined, advice: "ip mptcp endpoint delete id 3" },
-  ])("advice when NetworkManager's MPTCP profile is $profile", ({ profile, advice }) => {
-    const devices = [{ device: "eth0", rule: "r", kind: "ethernet" as const, ...(profile && { nmMptcpProfile: profile }) }];
+    { source: "the profile", advice: 'nmcli connection modify "Office/LAN" connection.mptcp-flags 0x1 && nmcli device reapply eth0' },
+    { source: "NetworkManager's built-in default", advice: "then systemctl restart NetworkManager" },
+    { source: undefined, advice: "ip mptcp endpoint delete id 3" },
+  ])("advice when NetworkManager's MPTCP handling comes from $source", ({ source, advice }) => {
+    const nmMptcp = source && { on: true, profile: "Office/LAN", flags: 0x22, source };
+    const devices = [{ device: "eth0", rule: "r", kind: "ethernet" as const, ...(nmMptcp && { nmMptcp }) }];
     const [conflict] = planEndpoints({ endpoints: [want("10.0.0.1")], devices }, [have(3, "10.0.0.1")], marks).conflicts;
     expect(conflict?.message).toContain(advice);
+  });
+});
+
+describe("planEndpoints: taking over what NetworkManager left", () => {
+  const handling = (on: boolean) => ({ on, profile: "wired", flags: on ? 0x22 : 0x1, source: "default in /etc/NetworkManager/conf.d/90-mptcp-policy.conf" });
+  it.each([
+    { name: "handling off, bound to the device → delete + add in our range", nm: handling(false), dev: "eth0", ops: ["delete 10.0.0.1#3 (takeover)", "add 10.0.0.1#100"], conflict: false },
+    { name: "handling on → NetworkManager would fight: conflict", nm: handling(true), dev: "eth0", ops: [], conflict: true },
+    { name: "handling unknown → conflict", nm: undefined, dev: "eth0", ops: [], conflict: true },
+    { name: "handling off, not bound to a device (not NetworkManager's) → conflict", nm: handling(false), dev: undefined, ops: [], conflict: true },
+    { name: "handling off, bound to another device → conflict", nm: handling(false), dev: "eth1", ops: [], conflict: true },
+  ])("$name", ({ nm, dev, ops, conflict }) => {
+    const devices = [{ device: "eth0", rule: "r", kind: "ethernet" as const, ...(nm && { nmMptcp: nm }) }];
+    const foreign: Endpoint = { id: 3, address: "10.0.0.1", flags: ["subflow"], ...(dev && { dev }) };
+    const result = planEndpoints({ endpoints: [want("10.0.0.1")], devices }, [foreign], marks);
+    expect(result.ops.map((op) =>
+      op.op === "endpoint-add" ? `add ${op.endpoint.address}#${op.endpoint.id}`
+      : op.op === "endpoint-delete" ? `delete ${op.address}#${op.id}${op.takeover ? " (takeover)" : ""}` : op.op)).toEqual(ops);
+    expect(result.conflicts.length > 0).toBe(conflict);
+  });
+
+  it("the replaced endpoint no longer counts against the kernel's 8", () => {
+    const wide: Marks = { ...marks, endpointIds: [100, 199] };
+    const others = [1, 2, 4, 5, 6, 7, 8].map((id): Endpoint => ({ id, address: `10.9.0.${id}`, flags: ["subflow"], dev: "eth9" }));
+    const devices = [{ device: "eth0", rule: "r", kind: "ethernet" as const, nmMptcp: handling(false) }];
+    const result = planEndpoints({ endpoints: [want("10.0.0.1")], devices }, [...others, { id: 3, address: "10.0.0.1", flags: ["subflow"], dev: "eth0" }], wide);
+    expect(result.conflicts).toEqual([]);
+    expect(result.ops.map((op) => op.op)).toEqual(["endpoint-delete", "endpoint-add"]);
   });
 });
