@@ -29,6 +29,7 @@ describe("buildStatus", () => {
       rule: "wifi", role: "managed", addresses: ["192.168.1.23/24"],
       endpoints: [{ id: 100, address: "192.168.1.23", flags: ["subflow"] }], table: 1000, inSync: true,
       traffic: { subflows: 0, backupSubflows: 0, bytesSent: 0, bytesReceived: 0 },
+      nmMptcp: { flags: 1, on: false, source: "the profile" },
     });
     expect(device(s, "wwan0")).toMatchObject({ rule: "modem", table: 1001, endpoints: [{ id: 101, flags: ["subflow", "backup"] }] });
   });
