@@ -53,6 +53,14 @@ describe("dispatcher.d/90-mptcp-policy", () => {
     expect(called()).toEqual([]);
   });
 
+  it("does nothing while the package is being removed (prerm's marker), so the flush is not undone", async () => {
+    const run = join(dir, "run");
+    mkdirSync(run);
+    writeFileSync(join(run, "removing"), "");
+    expect((await dispatch("wan0", "up")).code).toBe(0);
+    expect(called()).toEqual([]);
+  });
+
   it("runs apply when the pid file is stale", async () => {
     const run = join(dir, "run");
     mkdirSync(run);
