@@ -115,7 +115,8 @@ describeRig("facts: known facts only, followed live", () => {
 
   beforeAll(async () => {
     // The daemon runs from dist/; on a busy 2-core machine the build alone can take over 30 s.
-    await run(["npx", "tsc", "-p", "."], { timeoutMs: 120_000 });
+    // Through node, not npx: Debian packages npm apart from nodejs, and the Debian 13 container has no npm.
+    await run(["node", "node_modules/typescript/bin/tsc", "-p", "."], { timeoutMs: 120_000 });
     rig = await startRig({
       links: [
         { name: "wan0" },
