@@ -99,12 +99,20 @@ export function ssOnce(args: readonly string[], opts?: IpOptions): Promise<RunRe
 // iprule.c return before delete_json_obj), and the marker would then print into it with no newline. So
 // JSON processes write RESET first: a dump that is always empty (lo has no neighbours) opens and closes a
 // fresh document, printing "[]\n", which is cut off the line's output again.
+// With a family (-4/-6) the marker is a netlink get with NLM_F_ACK, and since iproute2 6.12 (commit 6887a065,
+// Debian 13's 6.15) ip reads it with rtnl_talk(), which returns on the answer and leaves the kernel's ack
+// unread; rtnl_talk() accepts a reply whose sequence number is one below its own, so the next get or change
+// (`route get`, `route add`) took that stale ack as its own reply: `route get` printed "Not a route:
+// 00000024 00000002 00000100", a change reported success before the kernel answered, and its real error was
+// lost. A dump skips replies of other sequence numbers, so family processes write DRAIN (a dump) before
+// each line to throw the stale ack away. Under -json it prints "[]\n", which is cut off again.
 // iproute2 7.1 (commit b468824a) stopped fflush()ing after show commands: there the marker would stay in
 // ip's stdio buffer and the watchdog below would end the group. Running ip under `stdbuf -oL` would cure it.
 const MARKER = "netconf show dev lo";
 const MARKER_LINE = /^(.*?)(?:(inet6?) lo forwarding .*|\[\{"family":"(inet6?)","interface":"lo".*)$/;
 const RESET = "neigh show dev lo";
 const RESET_OUTPUT = "[]\n";
+const DRAIN = RESET;
 const END = "kra-end-of-group";
 /** After END is seen on stderr, stdout has everything within microseconds; past this the framing is lost. */
 const FRAMING_GRACE_MS = 1000;
@@ -181,14 +189,16 @@ class ResidentBatch implements IpBatch {
     if (this.closed) return Promise.reject(new Error("ip batch is closed"));
     if (lines.length === 0) return Promise.resolve({ outputs: [], failures: [] });
     const proc = this.proc ?? this.start();
-    const framing = this.opts.json === true ? [RESET, MARKER] : [MARKER];
+    const before = this.opts.family === undefined ? [] : [DRAIN];
+    const after = this.opts.json === true ? [RESET, MARKER] : [MARKER];
     return new Promise<BatchResult>((resolve, reject) => {
       const lineNumbers: number[] = [];
       let text = "";
       for (const line of lines) {
+        this.lineNo += before.length;
         lineNumbers.push(this.lineNo + 1);
-        this.lineNo += 1 + framing.length;
-        text += `${[line, ...framing].join("\n")}\n`;
+        this.lineNo += 1 + after.length;
+        text += `${[...before, line, ...after].join("\n")}\n`;
       }
       const endLine = ++this.lineNo;
       text += `${END}\n`;
@@ -242,9 +252,11 @@ class ResidentBatch implements IpBatch {
     g.current += m[1];
     const family = m[2] ?? m[3];
     if (family !== (this.opts.family === "inet6" ? "inet6" : "inet")) return;
-    const output = this.opts.json === true && g.current.endsWith(RESET_OUTPUT)
-      ? g.current.slice(0, -RESET_OUTPUT.length)
-      : g.current;
+    let output = g.current;
+    if (this.opts.json === true) {
+      if (output.endsWith(RESET_OUTPUT)) output = output.slice(0, -RESET_OUTPUT.length);
+      if (this.opts.family !== undefined && output.startsWith(RESET_OUTPUT)) output = output.slice(RESET_OUTPUT.length);
+    }
     g.outputs.push(output);
     g.current = "";
     g.markersSeen++;
@@ -273,7 +285,7 @@ class ResidentBatch implements IpBatch {
       if (index >= 0) {
         g.failures.push({ index, message });
       } else {
-        // RESET or MARKER failed: the group's stdout can no longer be framed.
+        // DRAIN, RESET or MARKER failed: the group's stdout can no longer be framed.
         this.kill(`the batch's framing line ${n} failed: ${message}`);
         return;
       }

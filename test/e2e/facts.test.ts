@@ -8,8 +8,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { assertFreshBuild } from "../rig/cli.js";
 import { describeRig } from "../rig/describe-rig.js";
-import { run } from "../rig/exec.js";
 import { startRig, type Rig } from "../rig/rig.js";
 
 const POLICY = `version: 1
@@ -114,7 +114,7 @@ describeRig("facts: known facts only, followed live", () => {
     endpointOf(list, "lte0")?.flags.join(",") === "subflow,backup";
 
   beforeAll(async () => {
-    // The daemon runs from dist/; on a busy 2-core machine the build alone can take over 30 s.
+    // The daemon runs from dist/, which `npm test` builds first (the Debian 13 container has no npm to build with).
     assertFreshBuild();
     rig = await startRig({
       links: [

@@ -94,6 +94,24 @@ describeNeeding(netnsPrerequisites(), "kernel/ip (creates a network namespace)",
     expect(JSON.parse(r.outputs[1]!)).toMatchObject([{ ifname: "v3" }]);
   });
 
+  it.each([
+    { name: "-4 text", opts: { family: "inet" as const }, net: "10.8.0" },
+    { name: "-4 json", opts: { family: "inet" as const, json: true }, net: "10.7.0" },
+  ])("$name: a get or change after an earlier group answers for itself (iproute2 6.12+ leaves the marker's ack unread)", async ({ opts, net }) => {
+    const b = open(opts);
+    await b.run([["link", "show", "dev", "v0"]]);
+    const r = await b.run([
+      ["route", "get", "127.0.0.5"],
+      ["route", "add", `${net}.0/24`, "dev", "lo"],
+      ["route", "add", `${net}.0/24`, "dev", "lo"],
+      ["route", "get", `${net}.9`],
+    ]);
+    expect(r.failures.map((f) => f.index)).toEqual([2]);
+    expect(r.failures[0]!.message).toMatch(/File exists/);
+    expect(r.outputs[0]).toMatch(/^(\[\{"type":"local","dst":"127\.0\.0\.5"|local 127\.0\.0\.5 dev lo)/);
+    expect(r.outputs[3]).toMatch(new RegExp(`^(\\[\\{"dst":"${net}\\.9","dev":"lo"|${net}\\.9 dev lo)`));
+  });
+
   it("keeps later JSON answers intact after a dump failed half way, on the same process", async () => {
     // addrlabel is IPv6-only: under -4 the dump fails after ip opened its JSON document, which 6.1 leaves open.
     const b = open({ family: "inet", json: true });
@@ -101,7 +119,8 @@ describeNeeding(netnsPrerequisites(), "kernel/ip (creates a network namespace)",
     const before = ipProcessCount();
     const r = await b.run([["addrlabel", "list"], ["route", "show", "table", "77"], ["addrlabel", "list"]]);
     expect(r.failures.map((f) => f.index)).toEqual([0, 2]);
-    expect(r.outputs).toEqual(["[", "[]\n", "["]);
+    // 6.1 leaves the failed dump's document open ("["); 6.15 closes it ("[]").
+    expect([["[", "[]\n", "["], ["[]\n", "[]\n", "[]\n"]]).toContainEqual(r.outputs);
     const next = await b.run([["mptcp", "limits", "show"], ["link", "show", "dev", "v0"]]);
     expect(next.outputs[0]).toMatch(/^add_addr_accepted \d+ subflows \d+ \n$/);
     expect(JSON.parse(next.outputs[1]!)).toMatchObject([{ ifname: "v0" }]);
