@@ -113,6 +113,14 @@ async function processStartMs(pid: number): Promise<number | undefined> {
   }
 }
 
+/**
+ * How much earlier than the truth processStartMs can put a start: /proc/stat's btime is whole seconds. A package
+ * that installs the drop-in and restarts NetworkManager within that second (postinst) would otherwise read as
+ * "changed after start" and its endpoints would never be taken over (seen once in the container's package test).
+ * A change less than a second after a start counts as in force: NetworkManager reads its configuration then.
+ */
+const START_UNCERTAINTY_MS = 1_000;
+
 /** What the snapshot carries from NetworkManager's configuration files. */
 export type NmConf = Required<Pick<NmSnapshot, "mptcpDefault">> & Pick<NmSnapshot, "confChangedSinceStart">;
 
@@ -134,7 +142,7 @@ export async function readNmConf(paths: NmConfPaths): Promise<NmConf> {
   }
   // A directory's mtime moves when a file is added or removed there; a file's when it is written.
   const mtimes = await Promise.all([...dirs, ...order].map((f) => stat(join(paths.root, f)).then((s) => s.mtimeMs, () => 0)));
-  const changed = paths.startedAtMs !== undefined && Math.max(0, ...mtimes) > paths.startedAtMs;
+  const changed = paths.startedAtMs !== undefined && Math.max(0, ...mtimes) > paths.startedAtMs + START_UNCERTAINTY_MS;
   return { mptcpDefault, ...(changed && { confChangedSinceStart: true as const }) };
 }
 

@@ -89,6 +89,8 @@ describe("readNmConf: NetworkManager.conf(5) order", () => {
     const now = Date.now();
     expect(await readNmConf({ ...layout(root), startedAtMs: now + 60_000 })).toEqual({ mptcpDefault: { value: 1, file: join(root, "etc/90-mptcp-policy.conf") } });
     expect((await readNmConf({ ...layout(root), startedAtMs: now - 60_000 })).confChangedSinceStart).toBe(true);
+    // btime is whole seconds: a start computed up to a second before a change may be the true start after it.
+    expect((await readNmConf({ ...layout(root), startedAtMs: now - 500 })).confChangedSinceStart).toBeUndefined();
     // Unknown start: nothing claimed.
     expect((await readNmConf(layout(root))).confChangedSinceStart).toBeUndefined();
   });
