@@ -4,7 +4,7 @@
 // mptcp-policy makes lte0 a backup subflow with its own table; NetworkManager's own handling makes both
 // plain subflows. Both links have a gateway: NetworkManager only makes endpoints where a default route exists.
 import { rigName, startRig, type Rig } from "../test/rig/rig.js";
-import { startTraffic, txBytes } from "../test/rig/traffic.js";
+import { shapeLinks, SHAPING, startTraffic, txBytes } from "../test/rig/traffic.js";
 import { writePolicy } from "./policy.js";
 import { linksFor, startSystem, waitEndpoints, type SystemName } from "./systems.js";
 
@@ -37,14 +37,6 @@ const SECONDS = 6;
 const CUT_AFTER_MS = 2_000;
 /** wan0 has sent this much more than before the transfer: data is flowing, the cut can be timed from here. */
 const FLOWING_BYTES = 1_000_000;
-/**
- * Unshaped veth runs at memory speed, faster than the Python sink reads on a loaded 2-core machine: its
- * receive window fills, and MPTCP's data-level retransmit timer (200 ms minimum) fires and re-sends on the
- * other subflow (measured: MPTcpExtMPTCPRetrans 38, MPTcpExtDuplicateData 38, no TCP-level drop, 250 ms
- * pauses with nothing cut). At 100 Mbit/s the sink keeps up: longest pause 14-17 ms in the same rig at load 8-13.
- * The data flows host → peer, so the host ends' egress is shaped; tbf's queue is bounded by TCP small queues.
- */
-const SHAPING = ["tbf", "rate", "100mbit", "burst", "64kb", "latency", "50ms"];
 
 export async function measureFailover(system: "mptcp-policy" | "networkmanager", runs: number): Promise<FailoverResult> {
   const scenario = async (failure: Failure) => {
@@ -71,14 +63,14 @@ async function failoverOnce(system: "mptcp-policy" | "networkmanager", failure: 
     const running = await startSystem(system, rig, { policy });
     try {
       await waitEndpoints(rig, [rig.links.wan0!.hostAddr4!, rig.links.lte0!.hostAddr4!]);
-      for (const link of ["wan0", "lte0"]) await rig.hostExec(["tc", "qdisc", "replace", "dev", link, "root", ...SHAPING]);
+      await shapeLinks(rig, ["wan0", "lte0"]);
       const before = (await txBytes(rig)).wan0 ?? 0;
       const traffic = await startTraffic(rig, { seconds: SECONDS, via: "wan0" });
       await rig.waitFor(async () => ((await txBytes(rig)).wan0 ?? 0) - before > FLOWING_BYTES, 10_000, "data on wan0");
       await new Promise((r) => setTimeout(r, CUT_AFTER_MS));
       if (failure === "carrier") await rig.cutCarrier("wan0");
       if (failure === "silent") await dropArriving(rig, "wan0");
-      const result = await withTimeout(traffic.done, (SECONDS + 30) * 1000, "the transfer to finish");
+      const result = await withTimeout(traffic.done, (SECONDS + 30) * 1000, "the transfer to finish", traffic.describe);
       return {
         max_gap_ms: result.longestGapMs,
         gap_at_ms: result.longestGapAtMs,
@@ -108,10 +100,12 @@ async function dropArriving(rig: Rig, link: string): Promise<void> {
   }
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string, describe: () => Promise<string>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+    timer = setTimeout(() => {
+      void describe().then((state) => reject(new Error(`timed out after ${ms} ms waiting for ${what}: ${state}`)), reject);
+    }, ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
 import { assertFreshBuild, runCli } from "../rig/cli.js";
 import { describeRig } from "../rig/describe-rig.js";
 import { startRig, type Rig } from "../rig/rig.js";
-import { runTraffic, startTraffic, txBytes } from "../rig/traffic.js";
+import { runTraffic, shapeLinks, startTraffic, txBytes } from "../rig/traffic.js";
 
 /** wan0 a subflow with its table; lte0 as `lteRule` says. */
 const policyText = (lteRule: string) => `version: 1
@@ -48,6 +48,7 @@ describeRig("MPTCP traffic over links the tool configured", () => {
         { name: "lte0", dhcp: true, neverDefault: true, metered: true },
       ],
     });
+    await shapeLinks(rig, ["wan0", "lte0"]);
   });
   afterEach(async () => {
     await rig?.stop();

@@ -31,6 +31,8 @@ export interface TrafficResult {
 export interface TrafficRun {
   /** Resolves when the sender has finished and the sink has read everything. */
   done: Promise<TrafficResult>;
+  /** For a transfer that does not end: which side has not reported, and both ends' MPTCP sockets now. */
+  describe(): Promise<string>;
 }
 
 /** Starts a transfer and returns once data is flowing, so a test can act on links mid-transfer. */
@@ -50,9 +52,13 @@ export async function startTraffic(rig: Rig, opts: TrafficOptions): Promise<Traf
     stdio: ["ignore", "pipe", "pipe"],
   });
   const senderLines = lines(sender);
+  const reported = { sender: false, sink: false };
 
   const done = (async (): Promise<TrafficResult> => {
-    const [sent, received] = await Promise.all([senderLines.next(), sinkLines.next()]);
+    const [sent, received] = await Promise.all([
+      senderLines.next().finally(() => (reported.sender = true)),
+      sinkLines.next().finally(() => (reported.sink = true)),
+    ]);
     if (sent === undefined || received === undefined) {
       sink.kill();
       sender.kill();
@@ -68,7 +74,12 @@ export async function startTraffic(rig: Rig, opts: TrafficOptions): Promise<Traf
       longestGapAtMs: sinkReport.longestGapAtMs,
     };
   })();
-  return { done };
+  const describe = async () => {
+    const sockets = async (where: string, exec: Rig["hostExec"]) => `${where}:\n${(await exec(["ss", "-MtinH"])).stdout.trim()}`;
+    return `sender ${reported.sender ? "reported" : "still running"}, sink ${reported.sink ? "reported" : "still running"}; ` +
+      `MPTCP sockets (ss -Mtin) ${await sockets("host", rig.hostExec)}\n${await sockets("peer", rig.peerExec)}`;
+  };
+  return { done, describe };
 }
 
 export async function runTraffic(rig: Rig, opts: TrafficOptions): Promise<TrafficResult> {
@@ -86,6 +97,24 @@ export async function waitFlowing(rig: Rig, link: string, bytes: number, timeout
     const subflows = await readSubflows({ netns: rig.hostNs });
     return subflows.filter((s) => own.has(s.local)).reduce((sum, s) => sum + s.bytesSent, 0) >= bytes;
   }, timeoutMs, `${bytes} bytes of MPTCP traffic sent from ${link}`);
+}
+
+/**
+ * Unshaped veth runs at memory speed, faster than the Python sink reads on a loaded 2-core machine: its
+ * receive window fills, so how much each subflow carries is down to which one finds window first (seen: an
+ * aggregated lte0 carrying 29 kB of a 2 s transfer), and MPTCP's data-level retransmit timer (200 ms minimum)
+ * fires and re-sends on the other subflow (MPTcpExtMPTCPRetrans 38, MPTcpExtDuplicateData 38, no TCP-level drop,
+ * 250 ms pauses with nothing cut). At 100 Mbit/s per link the sink keeps up (longest pause 14-17 ms at load 8-13)
+ * and every subflow the scheduler may use runs full. The data flows host → peer, so the host ends' egress is
+ * shaped; tbf's queue is bounded by TCP small queues.
+ */
+export const SHAPING = ["tbf", "rate", "100mbit", "burst", "64kb", "latency", "50ms"];
+
+export async function shapeLinks(rig: Rig, links: readonly string[]): Promise<void> {
+  for (const link of links) {
+    const r = await rig.hostExec(["tc", "qdisc", "replace", "dev", link, "root", ...SHAPING]);
+    if (r.exitCode !== 0) throw new Error(`tc qdisc replace dev ${link} root ${SHAPING.join(" ")}: ${r.stderr.trim()}`);
+  }
 }
 
 /** tx bytes of the rig's links on the host side. */
