@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadPolicy } from "../../src/policy/load.js";
 import { startRig, rigName, type Rig } from "./rig.js";
-import { startTraffic, waitFlowing, type TrafficResult } from "./traffic.js";
+import { shapeLinks, startTraffic, waitFlowing, type TrafficResult } from "./traffic.js";
 import { startDemoDaemon, type LogLine } from "./demo/daemon.js";
 import { elapsed, indent, say, shell, showCommand, step } from "./demo/narrate.js";
 import { startDemoWatch } from "./demo/watch.js";
@@ -25,7 +25,8 @@ async function main(): Promise<void> {
     "Two network namespaces: the host (NetworkManager, mptcp-policy) and the peer (gateways, traffic sink), " +
     "joined by veth pairs. wan0 is the wired uplink with the default route. lte0 stands for a cellular " +
     "modem: metered, and never-default (it must not take the default route), with its gateway from DHCP " +
-    "as a real modem gets it.");
+    "as a real modem gets it. Both are shaped to 100 Mbit/s (tbf), as real links are: unshaped veth runs at " +
+    "memory speed, faster than the traffic sink reads.");
   const rig = await startRig({
     name: rigName("demo"),
     links: [
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
       { name: "lte0", metered: true, neverDefault: true, dhcp: true },
     ],
   });
+  await shapeLinks(rig, ["wan0", "lte0"]);
   // An empty root inside the rig's folder (removed with the rig): the policy lookup finds no file under
   // it, so the embedded default policy decides, not whatever this machine has in /etc/mptcp-policy.
   const root = join(rig.dir, "root");

@@ -29,11 +29,16 @@ export interface TrafficResult {
 }
 
 export interface TrafficRun {
-  /** Resolves when the sender has finished and the sink has read everything. */
+  /**
+   * Resolves when the sender has finished and the sink has read everything. A transfer still running
+   * STUCK_AFTER_S past its length is stuck: it rejects, saying which side has not reported and what both
+   * ends' MPTCP sockets hold, and both processes are killed.
+   */
   done: Promise<TrafficResult>;
-  /** For a transfer that does not end: which side has not reported, and both ends' MPTCP sockets now. */
-  describe(): Promise<string>;
 }
+
+/** A blocked send() never reaches the sender's deadline, so a transfer that lost every path waits for this. */
+const STUCK_AFTER_S = 30;
 
 /** Starts a transfer and returns once data is flowing, so a test can act on links mid-transfer. */
 export async function startTraffic(rig: Rig, opts: TrafficOptions): Promise<TrafficRun> {
@@ -54,7 +59,7 @@ export async function startTraffic(rig: Rig, opts: TrafficOptions): Promise<Traf
   const senderLines = lines(sender);
   const reported = { sender: false, sink: false };
 
-  const done = (async (): Promise<TrafficResult> => {
+  const finished = (async (): Promise<TrafficResult> => {
     const [sent, received] = await Promise.all([
       senderLines.next().finally(() => (reported.sender = true)),
       sinkLines.next().finally(() => (reported.sink = true)),
@@ -74,12 +79,20 @@ export async function startTraffic(rig: Rig, opts: TrafficOptions): Promise<Traf
       longestGapAtMs: sinkReport.longestGapAtMs,
     };
   })();
-  const describe = async () => {
-    const sockets = async (where: string, exec: Rig["hostExec"]) => `${where}:\n${(await exec(["ss", "-MtinH"])).stdout.trim()}`;
-    return `sender ${reported.sender ? "reported" : "still running"}, sink ${reported.sink ? "reported" : "still running"}; ` +
-      `MPTCP sockets (ss -Mtin) ${await sockets("host", rig.hostExec)}\n${await sockets("peer", rig.peerExec)}`;
-  };
-  return { done, describe };
+  let timer: NodeJS.Timeout | undefined;
+  const stuck = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const sockets = async (where: string, exec: Rig["hostExec"]) => `${where}:\n${(await exec(["ss", "-MtinH"])).stdout.trim()}`;
+      void Promise.all([sockets("host", rig.hostExec), sockets("peer", rig.peerExec)]).then(([host, peer]) => {
+        sink.kill();
+        sender.kill();
+        reject(new Error(`a ${opts.seconds} s transfer still runs ${STUCK_AFTER_S} s after its end: sender ` +
+          `${reported.sender ? "reported" : "still running"}, sink ${reported.sink ? "reported" : "still running"}; ` +
+          `MPTCP sockets (ss -Mtin) ${host}\n${peer}`));
+      }, reject);
+    }, (opts.seconds + STUCK_AFTER_S) * 1000);
+  });
+  return { done: Promise.race([finished, stuck]).finally(() => clearTimeout(timer)) };
 }
 
 export async function runTraffic(rig: Rig, opts: TrafficOptions): Promise<TrafficResult> {
