@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { bundle } from "../packaging/bundle.js";
 import { rigPrerequisites } from "../test/rig/prereqs.js";
 import { measureApply } from "./apply.js";
 import { measureFailover } from "./failover.js";
@@ -43,6 +44,9 @@ if (missing.length > 0) {
   process.stderr.write(`bench: cannot build the namespace rig, missing: ${missing.join(", ")}\n`);
   process.exit(2);
 }
+
+// The program as it ships (one bundled file), built from this checkout's source, not tsc's module tree.
+await bundle();
 
 const results: Results = { date: new Date().toISOString(), quick: values.quick!, machine: machine() };
 const errors: Record<string, string> = {};

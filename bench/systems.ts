@@ -5,13 +5,15 @@ import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { BUNDLE_DIR, ENTRY } from "../packaging/bundle.js";
 import type { LinkSpec, Rig } from "../test/rig/rig.js";
 import type { IpShim } from "./ip-shim.js";
 
 export const SYSTEMS = ["mptcp-policy", "networkmanager", "mptcpd"] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
-export const CLI = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
+/** What the package installs as /usr/bin/mptcp-policy and the unit runs; bench/run.ts builds it first. */
+export const CLI = join(BUNDLE_DIR, ENTRY);
 const MPTCPD = "/usr/libexec/mptcpd";
 // enabled,subflow: NetworkManager's built-in default, spelled out because the rig's global default turns it off.
 const NM_MPTCP_ON = 0x22;

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
-import { runCli } from "./run.js";
+import { asksOnlyVersion, VERSION } from "./version.js";
 
-await runCli(process.argv);
+if (asksOnlyVersion(process.argv.slice(2))) process.stdout.write(`${VERSION}\n`);
+else await (await import("./run.js")).runCli(process.argv);

@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { CliError, EXIT } from "./exit-codes.js";
 import { commandsFor } from "./commands/index.js";
+import { VERSION } from "./version.js";
 
 /** Parses and runs one command line; the outcome is in process.exitCode, errors on standard error. */
 export async function runCli(argv: readonly string[]): Promise<void> {
@@ -9,7 +10,7 @@ export async function runCli(argv: readonly string[]): Promise<void> {
     .description(
       "Keep Linux MPTCP endpoints, limits and per-interface routing right as NetworkManager links come and go.",
     )
-    .version("0.1.0")
+    .version(VERSION)
     .showHelpAfterError()
     .exitOverride();
 

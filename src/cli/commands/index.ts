@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { asksOnlyVersion } from "../version.js";
 
 type Register = (program: Command) => void;
 
@@ -16,8 +17,6 @@ export const commands: Record<string, () => Promise<Register>> = {
   daemon: async () => (await import("./daemon.js")).registerDaemon,
 };
 
-const VERSION_FLAGS = new Set(["-V", "--version"]);
-
 /**
  * The subcommands a command line needs registered: the one it names; none for a bare --version; every one
  * otherwise (help lists them all, and an unknown name gets commander's "did you mean").
@@ -25,6 +24,6 @@ const VERSION_FLAGS = new Set(["-V", "--version"]);
 export function commandsFor(args: readonly string[]): (() => Promise<Register>)[] {
   const named = args.find((a) => !a.startsWith("-"));
   if (named !== undefined && Object.hasOwn(commands, named)) return [commands[named]!];
-  if (args.length > 0 && args.every((a) => VERSION_FLAGS.has(a))) return [];
+  if (asksOnlyVersion(args)) return [];
   return Object.values(commands);
 }
