@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
 import { assertFreshBuild, runCli } from "../rig/cli.js";
 import { describeRig } from "../rig/describe-rig.js";
 import { startRig, type Rig } from "../rig/rig.js";
-import { runTraffic, shapeLinks, startTraffic, txBytes } from "../rig/traffic.js";
+import { runTraffic, shapeLinks, startTraffic, txBytes, waitFlowing } from "../rig/traffic.js";
 
 /** wan0 a subflow with its table; lte0 as `lteRule` says. */
 const policyText = (lteRule: string) => `version: 1
@@ -86,8 +86,16 @@ describeRig("MPTCP traffic over links the tool configured", () => {
 
     await apply("aggregate");
     expect(await lteRules()).toHaveLength(1);
-    const withTable = await transfer(2);
-    console.info(`lte0 endpoint + table: lte0 ${withTable.bytesPerLink.lte0} B, wan0 ${withTable.bytesPerLink.wan0} B`);
+    // Waits for the event under test, lte0's subflow moving data, rather than sampling a fixed 2 s: in 2 of
+    // about 8 CI runs a 2 s transfer saw lte0 move only 29010 B (twice the same figure), never reproduced alone.
+    // The wait reports when lte0's subflow came up, and on a timeout what it did meanwhile.
+    const run = await startTraffic(rig, { seconds: 6, via: "wan0" });
+    void run.done.catch(() => undefined); // awaited below; a failed wait must not leave it unhandled
+    const flowing = await waitFlowing(rig, "lte0", MB, 5_000);
+    const withTable = await run.done;
+    expect(withTable.receivedBytes).toBe(withTable.sentBytes);
+    console.info(`lte0 endpoint + table: lte0 ${withTable.bytesPerLink.lte0} B, wan0 ${withTable.bytesPerLink.wan0} B; ` +
+      `lte0's subflow up ${flowing.firstSubflowMs.toFixed(0)} ms after the sender started, its first MB at ${flowing.reachedMs.toFixed(0)} ms`);
     expect(withTable.bytesPerLink.lte0).toBeGreaterThan(MB);
   });
 

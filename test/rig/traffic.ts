@@ -99,27 +99,50 @@ export async function runTraffic(rig: Rig, opts: TrafficOptions): Promise<Traffi
   return (await startTraffic(rig, opts)).done;
 }
 
+export interface Flowing {
+  /** ms from the call until a subflow from the link was first seen established, and until `bytes` were sent. */
+  firstSubflowMs: number;
+  reachedMs: number;
+}
+
+const FLOW_POLL_MS = 50;
+
 /**
  * Waits until the MPTCP subflows from `link`'s host address have sent `bytes` in all (read from the kernel's
- * socket diagnostics): a transfer confirmed flowing there, not a process merely started.
+ * socket diagnostics): a transfer confirmed flowing there, not a process merely started. On a timeout the
+ * error holds what the link's subflows did meanwhile (state and bytes sent, at each change) and the kernel's
+ * MPTCP counters, so a failure in CI explains itself.
  */
-export async function waitFlowing(rig: Rig, link: string, bytes: number, timeoutMs = 10_000): Promise<void> {
+export async function waitFlowing(rig: Rig, link: string, bytes: number, timeoutMs = 10_000): Promise<Flowing> {
   const addrs = rig.links[link];
   const own = new Set([addrs?.hostAddr4, addrs?.hostAddr6].filter((a) => a !== undefined));
-  await rig.waitFor(async () => {
-    const subflows = await readSubflows({ netns: rig.hostNs });
-    return subflows.filter((s) => own.has(s.local)).reduce((sum, s) => sum + s.bytesSent, 0) >= bytes;
-  }, timeoutMs, `${bytes} bytes of MPTCP traffic sent from ${link}`);
+  const started = performance.now();
+  const history: string[] = [];
+  let firstSubflowMs: number | undefined;
+  for (;;) {
+    const elapsed = performance.now() - started;
+    const subflows = (await readSubflows({ netns: rig.hostNs })).filter((s) => own.has(s.local));
+    if (firstSubflowMs === undefined && subflows.some((s) => s.state === "ESTAB")) firstSubflowMs = elapsed;
+    const sent = subflows.reduce((sum, s) => sum + s.bytesSent, 0);
+    if (sent >= bytes) return { firstSubflowMs: firstSubflowMs ?? elapsed, reachedMs: elapsed };
+    const seen = subflows.map((s) => `${s.state} ${s.local}:${s.localPort}→${s.peer}:${s.peerPort} sent ${s.bytesSent}`).join(", ") || "no subflow";
+    if (history.at(-1)?.endsWith(seen) !== true) history.push(`${elapsed.toFixed(0)} ms: ${seen}`);
+    if (elapsed > timeoutMs) {
+      const counters = (await rig.hostExec(["nstat", "-asz", "MPTcp*"])).stdout.trim();
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${bytes} bytes of MPTCP traffic sent from ${link}; ` +
+        `its subflows:\n${history.join("\n")}\nhost MPTCP counters since boot:\n${counters}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, FLOW_POLL_MS));
+  }
 }
 
 /**
  * Unshaped veth runs at memory speed, faster than the Python sink reads on a loaded 2-core machine: its
- * receive window fills, so how much each subflow carries is down to which one finds window first (seen: an
- * aggregated lte0 carrying 29 kB of a 2 s transfer), and MPTCP's data-level retransmit timer (200 ms minimum)
- * fires and re-sends on the other subflow (MPTcpExtMPTCPRetrans 38, MPTcpExtDuplicateData 38, no TCP-level drop,
- * 250 ms pauses with nothing cut). At 100 Mbit/s per link the sink keeps up (longest pause 14-17 ms at load 8-13)
- * and every subflow the scheduler may use runs full. The data flows host → peer, so the host ends' egress is
- * shaped; tbf's queue is bounded by TCP small queues.
+ * receive window fills and MPTCP's data-level retransmit timer (200 ms minimum) fires and re-sends on the
+ * other subflow (MPTcpExtMPTCPRetrans 38, MPTcpExtDuplicateData 38, no TCP-level drop, 250 ms pauses with nothing
+ * cut). At 100 Mbit/s per link the sink keeps up (longest pause 14-17 ms at load 8-13) and every subflow the
+ * scheduler may use runs full. The data flows host → peer, so the host ends' egress is shaped; tbf's queue is
+ * bounded by TCP small queues.
  */
 export const SHAPING = ["tbf", "rate", "100mbit", "burst", "64kb", "latency", "50ms"];
 
