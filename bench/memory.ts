@@ -2,7 +2,7 @@
 // NetworkManager really takes a link away and gives it back), to catch growth per event.
 import { rigName, startRig } from "../test/rig/rig.js";
 import { writePolicy } from "./policy.js";
-import { rssMb, waitQuiet } from "./proc.js";
+import { rss, waitQuiet } from "./proc.js";
 import { linksFor, startSystem, waitEndpoints } from "./systems.js";
 
 export interface MemoryResult {
@@ -10,6 +10,9 @@ export interface MemoryResult {
   rss_after_flaps_mb: number;
   flaps: number;
   growth_pct: number;
+  /** The resident set's file-backed (node binary, libraries) and anonymous (heaps) MB, after start and after the flaps. */
+  rss_file_mb: [number, number];
+  rss_anon_mb: [number, number];
   /** Mean duration of one down/up flap. */
   flap_ms: number;
 }
@@ -25,7 +28,7 @@ export async function measureMemory(flaps: number): Promise<MemoryResult> {
       const addresses = [rig.links.a0!.hostAddr4!, rig.links[FLAPPING]!.hostAddr4!];
       await waitEndpoints(rig, addresses);
       await waitQuiet(pid);
-      const start = rssMb(pid);
+      const start = rss(pid);
       const started = performance.now();
       for (let i = 0; i < flaps; i++) {
         await rig.connDown(FLAPPING);
@@ -34,12 +37,14 @@ export async function measureMemory(flaps: number): Promise<MemoryResult> {
       const flapMs = (performance.now() - started) / flaps;
       await waitEndpoints(rig, addresses);
       await waitQuiet(pid);
-      const after = rssMb(pid);
+      const after = rss(pid);
       return {
-        rss_start_mb: start,
-        rss_after_flaps_mb: after,
+        rss_start_mb: start.total,
+        rss_after_flaps_mb: after.total,
         flaps,
-        growth_pct: Math.round(((after - start) / start) * 1000) / 10,
+        growth_pct: Math.round(((after.total - start.total) / start.total) * 1000) / 10,
+        rss_file_mb: [start.file, after.file],
+        rss_anon_mb: [start.anon, after.anon],
         flap_ms: Math.round(flapMs),
       };
     } finally {

@@ -12,12 +12,22 @@ export function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
 }
 
-/** VmRSS in MB. */
-export function rssMb(pid: number): number {
+export interface Rss {
+  /** VmRSS in MB. */
+  total: number;
+  /** Of it, pages mapped from files (the node binary, shared libraries) and anonymous ones (heaps). */
+  file: number;
+  anon: number;
+}
+
+export function rss(pid: number): Rss {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = /^VmRSS:\s+(\d+) kB$/m.exec(status);
-  if (!kb) throw new Error(`no VmRSS for pid ${pid}`);
-  return Math.round((Number(kb[1]) / 1024) * 10) / 10;
+  const mb = (field: string) => {
+    const kb = new RegExp(`^${field}:\\s+(\\d+) kB$`, "m").exec(status);
+    if (!kb) throw new Error(`no ${field} for pid ${pid}`);
+    return Math.round((Number(kb[1]) / 1024) * 10) / 10;
+  };
+  return { total: mb("VmRSS"), file: mb("RssFile"), anon: mb("RssAnon") };
 }
 
 /**

@@ -56,8 +56,8 @@ export function markdown(r: Results, svgName: string | undefined): string {
   if (r.memory) {
     const x = r.memory;
     out.push("## Daemon memory (RSS)", "");
-    out.push(...table(["after start (MB)", "after flaps (MB)", "flaps", "growth", "ms per flap"],
-      [[x.rss_start_mb, x.rss_after_flaps_mb, x.flaps, `${x.growth_pct}%`, x.flap_ms]]), "");
+    out.push(...table(["after start (MB)", "after flaps (MB)", "of which file-backed / anonymous (MB)", "flaps", "growth", "ms per flap"],
+      [[x.rss_start_mb, x.rss_after_flaps_mb, `${x.rss_file_mb.join(" → ")} / ${x.rss_anon_mb.join(" → ")}`, x.flaps, `${x.growth_pct}%`, x.flap_ms]]), "");
   }
   if (r.failover) {
     const runs = (rs: FailoverRun[] | undefined) => (rs ?? []).map((run) => `${run.max_gap_ms} at ${run.gap_at_ms}; ` +
