@@ -69,6 +69,8 @@ export function markdown(r: Results, svgName: string | undefined): string {
     out.push(...table(["system", "no cut", "carrier cut", "dies with carrier up", "runs: no cut", "runs: carrier cut", "runs: carrier up"],
       Object.entries(r.failover).map(([s, f]) => [s, f.no_cut_max_gap_ms, f.max_gap_ms, f.silent_max_gap_ms,
         runs(f.no_cut_runs), runs(f.runs), runs(f.silent_runs)])), "");
+    out.push("Transfers left out because the peer's kernel reset lte0's join before the failure (a DSS mapping mismatch; " +
+      `a failover needs that subflow): ${Object.entries(r.failover).map(([s, f]) => `${s} ${f.join_resets}`).join(", ")}.`, "");
   }
   if (r.targets) {
     out.push("## Targets", "");

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
 import { assertFreshBuild, runCli } from "../rig/cli.js";
 import { describeRig } from "../rig/describe-rig.js";
 import { startRig, type Rig } from "../rig/rig.js";
-import { runTraffic, shapeLinks, startTraffic, txBytes, waitFlowing } from "../rig/traffic.js";
+import { kernelResetJoin, mptcpCounters, runTraffic, shapeLinks, startTraffic, txBytes, waitFlowing } from "../rig/traffic.js";
 
 /** wan0 a subflow with its table; lte0 as `lteRule` says. */
 const policyText = (lteRule: string) => `version: 1
@@ -86,13 +86,24 @@ describeRig("MPTCP traffic over links the tool configured", () => {
 
     await apply("aggregate");
     expect(await lteRules()).toHaveLength(1);
-    // Waits for the event under test, lte0's subflow moving data, rather than sampling a fixed 2 s: in 2 of
-    // about 8 CI runs a 2 s transfer saw lte0 move only 29010 B (twice the same figure), never reproduced alone.
-    // The wait reports when lte0's subflow came up, and on a timeout what it did meanwhile.
-    const run = await startTraffic(rig, { seconds: 6, via: "wan0" });
-    void run.done.catch(() => undefined); // awaited below; a failed wait must not leave it unhandled
-    const flowing = await waitFlowing(rig, "lte0", MB, 5_000);
-    const withTable = await run.done;
+    // Waits for the event under test, lte0's subflow moving data, rather than sampling a fixed 2 s. The peer's
+    // kernel sometimes resets a join that carries data from its first packet (see kernelResetJoin: its
+    // counters name the cause, and the join had then already gone through lte0); only then, and once, a second
+    // connection is made (at most twice), and the reset is reported. Any other failure fails the test.
+    const flowed = async () => {
+      const before = await mptcpCounters(rig.peerExec);
+      const run = await startTraffic(rig, { seconds: 6, via: "wan0" });
+      try {
+        return { flowing: await waitFlowing(rig, "lte0", MB, 5_000), result: await run.done };
+      } catch (error) {
+        await run.done.catch(() => undefined);
+        if (!kernelResetJoin(before, await mptcpCounters(rig.peerExec))) throw error;
+        console.warn(`the peer's kernel reset lte0's join (DSS mapping mismatch); a second connection: ${(error as Error).message.split("\n")[0]}`);
+        return undefined;
+      }
+    };
+    const { flowing, result: withTable } = (await flowed()) ?? (await flowed()) ?? (await flowed()) ??
+      expect.fail("the kernel reset lte0's join in three connections in a row");
     expect(withTable.receivedBytes).toBe(withTable.sentBytes);
     console.info(`lte0 endpoint + table: lte0 ${withTable.bytesPerLink.lte0} B, wan0 ${withTable.bytesPerLink.wan0} B; ` +
       `lte0's subflow up ${flowing.firstSubflowMs.toFixed(0)} ms after the sender started, its first MB at ${flowing.reachedMs.toFixed(0)} ms`);
