@@ -36,7 +36,11 @@ await bundle();
 
 const profileDir = (name: string) => mkdtempSync(join(tmpdir(), `mptcp-policy-profile-${name}-`));
 const profilesIn = (dir: string) => readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).map((f) => join(dir, f));
-const cpuProf = (dir: string) => ["--cpu-prof", "--cpu-prof-interval", "100", "--cpu-prof-dir", dir];
+/**
+ * One-shot runs are sampled every 0.1 ms; the daemon every 2 ms, since the sampler's own CPU use would keep it
+ * from ever looking idle to the measurements that wait for that (bench/proc.ts waitQuiet).
+ */
+const cpuProf = (dir: string, intervalUs = 100) => ["--cpu-prof", "--cpu-prof-interval", String(intervalUs), "--cpu-prof-dir", dir];
 
 function table(summary: ProfileSummary, runs: number, top = 12): string {
   const per = (ms: number) => (ms / runs).toFixed(1);
@@ -115,7 +119,7 @@ function stageTable(log: string): string {
 
 async function profiledDaemon(nodeArgs: string[], measure: () => Promise<string>): Promise<{ text: string; log: string; dir: string }> {
   const dir = profileDir("daemon");
-  process.env.BENCH_DAEMON_NODE_ARGS = [...cpuProf(dir), ...nodeArgs].join(" ");
+  process.env.BENCH_DAEMON_NODE_ARGS = [...cpuProf(dir, 2_000), ...nodeArgs].join(" ");
   try {
     const text = await measure();
     return { text, log: newDaemonLog(), dir };
