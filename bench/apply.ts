@@ -1,7 +1,7 @@
 // One-shot `mptcp-policy apply` wall time, Node start included, as an admin or the dispatcher script runs it:
 // with nothing to change, and setting up 8 links from nothing (after `flush`); `--version` and `node -e 0`
 // the same way, as the floors the issue's targets are relative to.
-import { rigName, startRig } from "../test/rig/rig.js";
+import { rigName, startRig, type Rig } from "../test/rig/rig.js";
 import { writePolicy } from "./policy.js";
 import { median } from "./stats.js";
 import { CLI, linksFor } from "./systems.js";
@@ -23,18 +23,23 @@ export interface ApplyResult {
 
 const LINKS = 8;
 
+/** Runs `node ARGV` in the rig's host namespace, timed by the wall clock with Node's start included; throws on failure. */
+export function nodeTimer(rig: Rig): (argv: string[]) => Promise<{ ms: number; changes: string }> {
+  return async (argv) => {
+    const started = performance.now();
+    const r = await rig.hostExec([process.execPath, ...argv]);
+    const ms = performance.now() - started;
+    if (r.exitCode !== 0) throw new Error(`${argv.join(" ")} failed (${r.exitCode}): ${r.stderr.trim()}`);
+    return { ms: Math.round(ms * 10) / 10, changes: r.stdout.trim() };
+  };
+}
+
 export async function measureApply(runs: number): Promise<ApplyResult> {
   const names = Array.from({ length: LINKS }, (_, i) => `a${i}`);
   const rig = await startRig({ name: rigName("bap"), links: linksFor("mptcp-policy", names.map((name) => ({ name }))) });
   try {
     const policy = writePolicy(rig, { subflow: names });
-    const timed = async (argv: string[]) => {
-      const started = performance.now();
-      const r = await rig.hostExec([process.execPath, ...argv]);
-      const ms = performance.now() - started;
-      if (r.exitCode !== 0) throw new Error(`${argv.join(" ")} failed (${r.exitCode}): ${r.stderr.trim()}`);
-      return { ms: Math.round(ms * 10) / 10, changes: r.stdout.trim() };
-    };
+    const timed = nodeTimer(rig);
     const cli = (command: "apply" | "flush" | "--version") =>
       timed([CLI, command, ...(command === "--version" ? [] : ["--policy", policy])]);
     const full: number[] = [];

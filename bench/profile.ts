@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { bundle } from "../packaging/bundle.js";
 import { rigName, startRig } from "../test/rig/rig.js";
+import { nodeTimer } from "./apply.js";
 import { summariseProfiles, type ProfileSummary } from "./cpu-profile.js";
 import { measureMemory } from "./memory.js";
 import { rss, type Rss } from "./proc.js";
@@ -67,12 +68,8 @@ function table(summary: ProfileSummary, runs: number, top = 12): string {
   const rig = await startRig({ name: rigName("bpr"), links: linksFor("mptcp-policy", names.map((name) => ({ name }))) });
   try {
     const policy = writePolicy(rig, { subflow: names });
-    const wall = async (argv: string[]) => {
-      const started = performance.now();
-      const r = await rig.hostExec([process.execPath, ...argv]);
-      if (r.exitCode !== 0) throw new Error(`${argv.join(" ")}: ${r.stderr.trim()}`);
-      return performance.now() - started;
-    };
+    const timed = nodeTimer(rig);
+    const wall = async (argv: string[]) => (await timed(argv)).ms;
     await wall([CLI, "apply", "--policy", policy]);
     for (const [name, args] of [["--version", ["--version"]], ["apply (nothing to change)", ["apply", "--policy", policy]]] as const) {
       const dir = profileDir("oneshot");
@@ -147,7 +144,6 @@ async function profiledDaemon(nodeArgs: string[], measure: () => Promise<string>
 // Memory: what the resident set is made of, and whether V8's live heap grows over flaps.
 {
   const flaps = Number(values.flaps);
-  const dir = profileDir("memory");
   process.env.BENCH_DAEMON_NODE_ARGS = "--trace-gc";
   let result;
   try {
@@ -160,7 +156,7 @@ async function profiledDaemon(nodeArgs: string[], measure: () => Promise<string>
   const fulls = [...log.matchAll(/Mark-Compact[^\n]*?-> ([\d.]+) \(([\d.]+)\) MB/g)].map((m) => ({ live: Number(m[1]), size: Number(m[2]) }));
   const first = fulls[0];
   const last = fulls.at(-1);
-  const idle = await idleNodeRss(dir);
+  const idle = await idleNodeRss();
   sections.push([
     `## Daemon memory over ${flaps} flaps`,
     "",
@@ -175,8 +171,8 @@ async function profiledDaemon(nodeArgs: string[], measure: () => Promise<string>
   ].join("\n"));
 }
 
-async function idleNodeRss(dir: string): Promise<Rss> {
-  const child = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { cwd: dir, stdio: "ignore" });
+async function idleNodeRss(): Promise<Rss> {
+  const child = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
   try {
     await new Promise((r) => setTimeout(r, 1000));
     return rss(child.pid!);

@@ -88,8 +88,8 @@ describeRig("MPTCP traffic over links the tool configured", () => {
     expect(await lteRules()).toHaveLength(1);
     // Waits for the event under test, lte0's subflow moving data, rather than sampling a fixed 2 s. The peer's
     // kernel sometimes resets a join that carries data from its first packet (see kernelResetJoin: its
-    // counters name the cause, and the join had then already gone through lte0); only then, and once, a second
-    // connection is made (at most twice), and the reset is reported. Any other failure fails the test.
+    // counters name the cause, and the join had then already gone through lte0); only then is another
+    // connection made (at most two more), and the reset is reported. Any other failure fails the test.
     const flowed = async () => {
       const before = await mptcpCounters(rig.peerExec);
       const run = await startTraffic(rig, { seconds: 6, via: "wan0" });

@@ -40,7 +40,7 @@ export interface TrafficRun {
 /** A blocked send() never reaches the sender's deadline, so a transfer that lost every path waits for this. */
 const STUCK_AFTER_S = 30;
 
-/** Starts a transfer and returns once data is flowing, so a test can act on links mid-transfer. */
+/** Starts a transfer and returns once the sender runs; waitFlowing tells when data moves on a link. */
 export async function startTraffic(rig: Rig, opts: TrafficOptions): Promise<TrafficRun> {
   const via = opts.via ?? Object.keys(rig.links)[0];
   const link = via === undefined ? undefined : rig.links[via];
