@@ -11,14 +11,11 @@ interface CpuProfile {
   nodes: { id: number; callFrame: CallFrame }[];
   samples: number[];
   timeDeltas: number[];
-  startTime: number;
-  endTime: number;
 }
 
 export interface ProfileSummary {
-  /** Sampled time in ms, and the profile's span. */
+  /** Sampled time in ms. */
   sampledMs: number;
-  spanMs: number;
   /** ms per category, largest first. */
   categories: [string, number][];
   /** ms per function (self time), largest first. */
@@ -65,7 +62,6 @@ export function summariseProfiles(files: readonly string[]): ProfileSummary {
   const functions = new Map<string, number>();
   const maps = new Map<string, { line: number; module: string }[]>();
   let sampled = 0;
-  let span = 0;
   for (const file of files) {
     const profile = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
     const byId = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
@@ -78,8 +74,7 @@ export function summariseProfiles(files: readonly string[]): ProfileSummary {
       functions.set(name, (functions.get(name) ?? 0) + ms);
       sampled += ms;
     });
-    span += (profile.endTime - profile.startTime) / 1000;
   }
   const sorted = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]);
-  return { sampledMs: sampled, spanMs: span, categories: sorted(categories), functions: sorted(functions) };
+  return { sampledMs: sampled, categories: sorted(categories), functions: sorted(functions) };
 }

@@ -17,7 +17,7 @@ import { rigName, startRig } from "../test/rig/rig.js";
 import { nodeTimer } from "./apply.js";
 import { summariseProfiles, type ProfileSummary } from "./cpu-profile.js";
 import { measureMemory } from "./memory.js";
-import { rss, type Rss } from "./proc.js";
+import { rss, waitQuiet, type Rss } from "./proc.js";
 import { writePolicy } from "./policy.js";
 import { measureReaction } from "./reaction.js";
 import { measureScale } from "./scale.js";
@@ -114,44 +114,39 @@ function stageTable(log: string): string {
   ].join("\n");
 }
 
-async function profiledDaemon(nodeArgs: string[], measure: () => Promise<string>): Promise<{ text: string; log: string; dir: string }> {
-  const dir = profileDir("daemon");
-  process.env.BENCH_DAEMON_NODE_ARGS = [...cpuProf(dir, 2_000), ...nodeArgs].join(" ");
+/** Runs a measurement with extra Node options for the daemon it starts; returns its result and that daemon's log. */
+async function withDaemonArgs<T>(nodeArgs: string[], measure: () => Promise<T>): Promise<{ result: T; log: string }> {
+  process.env.BENCH_DAEMON_NODE_ARGS = nodeArgs.join(" ");
   try {
-    const text = await measure();
-    return { text, log: newDaemonLog(), dir };
+    const result = await measure();
+    return { result, log: newDaemonLog() };
   } finally {
     delete process.env.BENCH_DAEMON_NODE_ARGS;
   }
 }
 
-{
-  const { text, log, dir } = await profiledDaemon([], async () => {
+const daemonRuns: [string, () => Promise<string>][] = [
+  ["20 link-down/up cycles", async () => {
     const r = await measureReaction("mptcp-policy", { cycles: 20, carrierCycles: 0 });
     return `address → endpoint p50 ${r.p50_ms} ms, removal p50 ${r.removal.p50_ms} ms (profiled, so slower than unprofiled)`;
-  });
-  sections.push(`## Daemon: 20 link-down/up cycles\n\n${text}.\n\n${stageTable(log)}\n\n${table(summariseProfiles(profilesIn(dir)), 1)}`);
-}
-{
-  const { text, log, dir } = await profiledDaemon([], async () => {
+  }],
+  ["32 links up at once", async () => {
     const r = await measureScale(32);
     return `32 links: converged ${r.converge_ms} ms after the last address, addresses spread over ${r.address_spread_ms} ms, ` +
       `${r.reconciles} reconciles, daemon CPU ${r.cpu_ms} ms`;
-  });
-  sections.push(`## Daemon: 32 links up at once\n\n${text}.\n\n${stageTable(log)}\n\n${table(summariseProfiles(profilesIn(dir)), 1)}`);
+  }],
+];
+for (const [title, measure] of daemonRuns) {
+  const dir = profileDir("daemon");
+  const { result: text, log } = await withDaemonArgs(cpuProf(dir, 2_000), measure);
+  sections.push(`## Daemon: ${title}\n\n${text}.\n\n${stageTable(log)}\n\n${table(summariseProfiles(profilesIn(dir)), 1)}`);
 }
 
 // Memory: what the resident set is made of, and whether V8's live heap grows over flaps.
 {
   const flaps = Number(values.flaps);
-  process.env.BENCH_DAEMON_NODE_ARGS = "--trace-gc";
-  let result;
-  try {
-    result = await measureMemory(flaps);
-  } finally {
-    delete process.env.BENCH_DAEMON_NODE_ARGS;
-  }
-  const log = readFileSync(newDaemonLog(), "utf8");
+  const { result, log: logFile } = await withDaemonArgs(["--trace-gc"], () => measureMemory(flaps));
+  const log = readFileSync(logFile, "utf8");
   // `Mark-Compact 6.1 (8.9) -> 5.2 (9.1) MB`: the live heap after a full collection, and the heap's size.
   const fulls = [...log.matchAll(/Mark-Compact[^\n]*?-> ([\d.]+) \(([\d.]+)\) MB/g)].map((m) => ({ live: Number(m[1]), size: Number(m[2]) }));
   const first = fulls[0];
@@ -174,7 +169,7 @@ async function profiledDaemon(nodeArgs: string[], measure: () => Promise<string>
 async function idleNodeRss(): Promise<Rss> {
   const child = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { stdio: "ignore" });
   try {
-    await new Promise((r) => setTimeout(r, 1000));
+    await waitQuiet(child.pid!);
     return rss(child.pid!);
   } finally {
     child.kill();
