@@ -49,20 +49,27 @@ export async function startSystem(system: SystemName, rig: Rig, opts: StartOptio
     case "mptcp-policy": {
       if (opts.policy === undefined) throw new Error("mptcp-policy needs a policy file");
       // Its own lock and pid file: other daemons on this machine (tests) must not make it wait.
-      const env: NodeJS.ProcessEnv = { ...rig.env, ...unitEnvironment(), MPTCP_POLICY_RUN_DIR: join(rig.dir, "run") };
+      const unit = unitSettings();
+      const env: NodeJS.ProcessEnv = { ...rig.env, ...unit.environment, MPTCP_POLICY_RUN_DIR: join(rig.dir, "run") };
       if (opts.ipShim) env.PATH = `${opts.ipShim.dir}:${env.PATH ?? ""}`;
       // Debug level: one "reconciled" line per run, which reconciles() counts.
-      return spawnLogged(rig, "daemon", [process.execPath, ...daemonNodeArgs(), CLI, "daemon", "--policy", opts.policy, "--log-level", "debug"], env);
+      const daemon = [process.execPath, ...daemonNodeArgs(), CLI, "daemon", "--policy", opts.policy, "--log-level", "debug"];
+      return spawnLogged(rig, "daemon", unit.nice === undefined ? daemon : ["nice", "-n", String(unit.nice), ...daemon], env);
     }
   }
 }
 
 const UNIT = fileURLToPath(new URL("../packaging/mptcp-policy.service", import.meta.url));
 
-/** The unit's `Environment=` settings (NODE_OPTIONS): the daemon under test runs as the unit runs it. */
-function unitEnvironment(): Record<string, string> {
-  const settings = readFileSync(UNIT, "utf8").matchAll(/^Environment=([A-Z_]+)=(.*)$/gm);
-  return Object.fromEntries([...settings].map((m) => [m[1]!, m[2]!]));
+/** The unit's `Environment=` (NODE_OPTIONS) and `Nice=` settings: the daemon under test runs as the unit runs it. */
+function unitSettings(): { environment: Record<string, string>; nice?: number } {
+  const text = readFileSync(UNIT, "utf8");
+  const settings = text.matchAll(/^Environment=([A-Z_]+)=(.*)$/gm);
+  const nice = /^Nice=(-?\d+)$/m.exec(text)?.[1];
+  return {
+    environment: Object.fromEntries([...settings].map((m) => [m[1]!, m[2]!])),
+    ...(nice !== undefined && { nice: Number(nice) }),
+  };
 }
 
 /**
