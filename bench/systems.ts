@@ -50,10 +50,10 @@ export async function startSystem(system: SystemName, rig: Rig, opts: StartOptio
       if (opts.policy === undefined) throw new Error("mptcp-policy needs a policy file");
       // Its own lock and pid file: other daemons on this machine (tests) must not make it wait.
       const unit = unitSettings();
-      const env: NodeJS.ProcessEnv = { ...rig.env, ...unit.environment, MPTCP_POLICY_RUN_DIR: join(rig.dir, "run") };
+      const env: NodeJS.ProcessEnv = { ...rig.env, MPTCP_POLICY_RUN_DIR: join(rig.dir, "run") };
       if (opts.ipShim) env.PATH = `${opts.ipShim.dir}:${env.PATH ?? ""}`;
       // Debug level: one "reconciled" line per run, which reconciles() counts.
-      const daemon = [process.execPath, ...daemonNodeArgs(), CLI, "daemon", "--policy", opts.policy, "--log-level", "debug"];
+      const daemon = [process.execPath, ...unit.nodeArgs, ...daemonNodeArgs(), CLI, "daemon", "--policy", opts.policy, "--log-level", "debug"];
       return spawnLogged(rig, "daemon", unit.nice === undefined ? daemon : ["nice", "-n", String(unit.nice), ...daemon], env);
     }
   }
@@ -61,15 +61,14 @@ export async function startSystem(system: SystemName, rig: Rig, opts: StartOptio
 
 const UNIT = fileURLToPath(new URL("../packaging/mptcp-policy.service", import.meta.url));
 
-/** The unit's `Environment=` (NODE_OPTIONS) and `Nice=` settings: the daemon under test runs as the unit runs it. */
-function unitSettings(): { environment: Record<string, string>; nice?: number } {
+/** The unit's Node flags (from `ExecStart=`, between node and the program) and its `Nice=`: the daemon under test runs as the unit runs it. */
+function unitSettings(): { nodeArgs: string[]; nice?: number } {
   const text = readFileSync(UNIT, "utf8");
-  const settings = text.matchAll(/^Environment=([A-Z_]+)=(.*)$/gm);
+  const execStart = /^ExecStart=(.*)$/m.exec(text)?.[1]?.split(/\s+/) ?? [];
+  const program = execStart.findIndex((word) => word.endsWith(`/${ENTRY}`));
+  if (program < 1) throw new Error(`${UNIT}: ExecStart= does not run node on ${ENTRY}`);
   const nice = /^Nice=(-?\d+)$/m.exec(text)?.[1];
-  return {
-    environment: Object.fromEntries([...settings].map((m) => [m[1]!, m[2]!])),
-    ...(nice !== undefined && { nice: Number(nice) }),
-  };
+  return { nodeArgs: execStart.slice(1, program), ...(nice !== undefined && { nice: Number(nice) }) };
 }
 
 /**

@@ -92,7 +92,12 @@ describe("the Debian package", () => {
 
   it("starts the daemon from the path it installs, with the interpreter nodejs provides", () => {
     const unit = readFileSync(join(tree, "usr/lib/systemd/system/mptcp-policy.service"), "utf8");
-    expect(unit).toMatch(/^ExecStart=\/usr\/bin\/mptcp-policy daemon$/m);
+    // Node's own flags go between the interpreter and the program (NODE_OPTIONS refuses --lite-mode).
+    const execStart = /^ExecStart=(\S+) ((?:--\S+ )*)(\S+) daemon$/m.exec(unit);
+    expect(execStart, unit).not.toBeNull();
+    expect(execStart![1]).toBe("/usr/bin/node");
+    expect(execStart![2]).toContain("--lite-mode");
+    expect(members.get(execStart![3]!)?.mode).toBe("-rwxr-xr-x");
     expect(readFileSync(join(tree, "usr/lib/mptcp-policy/mptcp-policy.mjs"), "utf8").split("\n", 1)[0]).toBe("#!/usr/bin/node");
   });
 

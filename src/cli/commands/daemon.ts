@@ -29,8 +29,8 @@ export function registerDaemon(program: Command): void {
     .option("--metrics-interval <seconds>", "rewrite the metrics file this often", positiveSeconds, 15)
     .action(async (opts: DaemonCliOptions) => {
       // V8's heap growth heuristics for a small resident heap (measured in bench/memory.ts: committed heap and
-      // RSS grow less over link flaps; the live heap stays ~9.5 MB either way). The unit sets the young
-      // generation's size (NODE_OPTIONS), which V8 only reads at start.
+      // RSS grow less over link flaps; the live heap stays ~9.5 MB either way). The unit passes the flags V8
+      // only reads at start (--lite-mode, the young generation's size) on node's command line.
       setFlagsFromString("--optimize-for-size");
       const policy = await policyOrFail(opts);
       const log = createLogger({ level: opts.logLevel, format: opts.logFormat });
