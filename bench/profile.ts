@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { bundle } from "../packaging/bundle.js";
+import type { FirstRead } from "../src/daemon/daemon.js";
 import { rigName, startRig } from "../test/rig/rig.js";
 import { nodeTimer } from "./apply.js";
 import { summariseProfiles, type ProfileSummary } from "./cpu-profile.js";
@@ -98,14 +99,17 @@ const newDaemonLog = () => {
   return join(LOG_DIR, logs[0]!);
 };
 
-interface Reconciled { reasons: string[]; fast: boolean; ms: number; operations: number; stages?: Record<string, number> }
+interface Reconciled { reasons: string[]; read: FirstRead; ms: number; operations: number; stages?: Record<string, number> }
+
+const READS: Record<FirstRead, string> = {
+  cache: "kernel events: from the cache",
+  unmonitored: "NetworkManager device signals: endpoints, limits and sysctls read, the rest from the cache",
+  full: "start, resync, NetworkManager restart, recheck: full read",
+};
 
 function stageTable(log: string): string {
   const runs = readFileSync(log, "utf8").split("\n").filter((l) => l.includes('"msg":"reconciled"')).map((l) => JSON.parse(l) as Reconciled);
-  const groups: [string, Reconciled[]][] = [
-    ["kernel event, from the cache (fast)", runs.filter((r) => r.fast)],
-    ["NetworkManager signal, resync or start (full read)", runs.filter((r) => !r.fast)],
-  ];
+  const groups = (Object.keys(READS) as FirstRead[]).map((read): [string, Reconciled[]] => [READS[read], runs.filter((r) => r.read === read)]);
   const p50 = (rs: Reconciled[], key: string) => median(rs.map((r) => r.stages?.[key] ?? 0))?.toFixed(2) ?? "-";
   return [
     "| reconciles | n | waited p50 | planned p50 | applied p50 | verified p50 | whole p50 |",

@@ -8,6 +8,7 @@ import type { Policy } from "../model/types.js";
 import { connectNmBus, type NmBus } from "../nm/bus.js";
 import { watchNetworkManager, type NmWatch } from "../nm/watch.js";
 import { formatDiagnostic, type LoadResult } from "../policy/load.js";
+import { readUnmonitored } from "../kernel/read.js";
 import { openKernelIo, reconcile, sweep } from "../reconcile.js";
 import type { KernelState, NmSnapshot } from "../model/types.js";
 import { locateNmConf, readNmConf, type NmConfPaths } from "../nm/conf.js";
@@ -49,6 +50,25 @@ const STOP_WAIT_MS = 1_000;
 
 /** Reasons that the kernel cache follows (address and link events) start with this. */
 const KERNEL_REASON = "kernel event: ";
+/** `nm <interface>`: NetworkManager's facts for one device changed; `nm all`: it was read in full (a restart). */
+const NM_REASON = "nm ";
+const NM_ALL = "nm all";
+
+/**
+ * What a run reads before planning. Kernel events alone change only what the cache follows ("cache"). A
+ * NetworkManager device signal may come with endpoints or limits NetworkManager wrote itself, which no
+ * event announces: those are re-read on top of the cache ("unmonitored"), not the whole kernel, so a burst
+ * of device signals (32 links activating) does not hold the address events behind full reads. Anything else
+ * (start, resync, reload, retry, a NetworkManager restart, a CLI apply that held the lock) reads it all.
+ */
+export type FirstRead = "cache" | "unmonitored" | "full";
+
+export function firstRead(reasons: readonly string[], cacheUsable: boolean): FirstRead {
+  if (!cacheUsable) return "full";
+  const isNmDevice = (r: string) => r.startsWith(NM_REASON) && r !== NM_ALL;
+  if (reasons.every((r) => r.startsWith(KERNEL_REASON))) return "cache";
+  return reasons.every((r) => r.startsWith(KERNEL_REASON) || isNmDevice(r)) ? "unmonitored" : "full";
+}
 
 /**
  * Address and link changes come from NetworkManager or an admin, and so do the main table's default routes
@@ -117,21 +137,23 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     const started = performance.now();
     const lock = await acquireLock(opts.runDir);
     const lockMs = Number((performance.now() - started).toFixed(2));
-    // Only the kernel's own address and link events may skip the first read: anything else (NetworkManager,
-    // resync, reload, a CLI apply that held the lock) may have changed what the cache cannot see.
-    const fast = known !== undefined && lockMs < 1 && reasons.every((r) => r.startsWith(KERNEL_REASON));
+    // A lock that did not come at once was held by a CLI apply, which may have changed anything.
+    const cached = known;
+    const read = firstRead(reasons, cached !== undefined && lockMs < 1);
     eventsDuringRun = [];
     let outcome;
     try {
       const snapshot = { ...watch.snapshot(), ...nmConf };
-      outcome = await reconcile(snapshot, policy, io, fast ? known : undefined);
+      const current =
+        read === "full" ? undefined : read === "cache" ? cached : { ...cached!, ...(await readUnmonitored(io.batches.ipv4)) };
+      outcome = await reconcile(snapshot, policy, io, current);
     } finally {
       await lock.release();
     }
     known = eventsDuringRun.reduce<KernelState | undefined>((k, e) => k && patchKnown(k, e), outcome.final);
     const ms = Number((performance.now() - started).toFixed(2));
     const held = outcome.desired.held.length;
-    log.debug({ reasons, ms, lockMs, fast, operations: outcome.plan.operations.length, held, stages: stageTimes(requestedAt, started, outcome.at) }, "reconciled");
+    log.debug({ reasons, ms, lockMs, read, operations: outcome.plan.operations.length, held, stages: stageTimes(requestedAt, started, outcome.at) }, "reconciled");
     metrics?.reconciled({
       seconds: ms / 1000, conflicts: outcome.plan.conflicts.length, addresses: outcome.final.addresses,
       managed: outcome.desired.devices.map((d) => d.device),
@@ -141,11 +163,11 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     // right after the address: the run that news requested handles it, from the cache) or, with no news,
     // means the cache missed drift nobody announces: then a full reconcile decides.
     const news = eventsDuringRun.some((e) => e.kind !== "route" && e.kind !== "rule");
-    if (unfinished && fast && !news) {
+    if (unfinished && read !== "full" && !news) {
       known = undefined;
       loop.request("recheck");
     }
-    // A fast run that missed, or a link that changed again while we applied (a flap): the run requested next
+    // A run from the cache that missed, or a link that changed again while we applied (a flap): the run requested next
     // owns what is left over, so it is no warning yet.
     if (unfinished && loop.pending()) {
       reportOperations(log.child({ component: "apply" }), { ...outcome, applied: { ...outcome.applied, failed: [] }, remaining: [] });
@@ -201,10 +223,10 @@ export function startDaemon(opts: DaemonOptions): Daemon {
       nmSeen = true;
       nmLog.info("read NetworkManager in full");
       // A new NetworkManager (restart) may run with another command line: its configuration is read first.
-      void refreshNmConf().catch(() => false).finally(() => loop.request(`nm ${change}`));
+      void refreshNmConf().catch(() => false).finally(() => loop.request(NM_ALL));
       return;
     }
-    loop.request(`nm ${change}`);
+    loop.request(`${NM_REASON}${change}`);
   };
 
   // Until the bus answers (booting before D-Bus, a restarting bus daemon): keep trying, change nothing.

@@ -31,6 +31,30 @@ export interface ReadOptions {
   names?: Iproute2Names;
 }
 
+/**
+ * What `ip monitor` does not announce: MPTCP endpoints and limits (another manager, NetworkManager included,
+ * writes them without an event) and the sysctls. The daemon re-reads these alone when a NetworkManager signal
+ * may have come with such writes; everything else it follows through the monitor.
+ */
+export type Unmonitored = Pick<KernelState, "endpoints" | "limits" | "rpFilter" | "mptcp">;
+
+/** `v4` must be `-json` with family inet. */
+export async function readUnmonitored(v4: IpBatch, opts: ReadOptions = {}): Promise<Unmonitored> {
+  const [endpoints, limits] = outputsOrThrow(
+    await v4.run([
+      ["mptcp", "endpoint", "show"],
+      ["mptcp", "limits", "show"],
+    ]),
+    ["mptcp endpoint show", "mptcp limits show"],
+  );
+  return {
+    endpoints: parseEndpoints(endpoints!),
+    limits: parseLimits(limits!),
+    rpFilter: await readRpFilter(opts.sysctl),
+    mptcp: await readMptcpSysctls(opts.sysctl),
+  };
+}
+
 /** Both batches must be `-json`; `v4` with family inet, `v6` with family inet6. */
 export async function readKernelState(
   batches: { v4: IpBatch; v6: IpBatch },
@@ -39,10 +63,9 @@ export async function readKernelState(
 ): Promise<KernelState> {
   const names = opts.names ?? BUILTIN_NAMES;
   const proto = String(marks.protocol);
-  const [v4, v6, rpFilter, mptcp] = await Promise.all([
+  const [unmonitored, v4, v6] = await Promise.all([
+    readUnmonitored(batches.v4, opts),
     batches.v4.run([
-      ["mptcp", "endpoint", "show"],
-      ["mptcp", "limits", "show"],
       ["rule", "show"],
       ["route", "show", "table", "all", "proto", proto],
       ["addr", "show"],
@@ -57,21 +80,16 @@ export async function readKernelState(
       ["route", "show", "table", "main", "proto", String(RTPROT_RA)],
       ["neigh", "show"],
     ]),
-    readRpFilter(opts.sysctl),
-    readMptcpSysctls(opts.sysctl),
   ]);
-  const out4 = outputsOrThrow(v4, [
-    "mptcp endpoint show", "mptcp limits show", "rule show", "route show", "addr show", "link show", "route show default",
-  ]);
+  const out4 = outputsOrThrow(v4, ["rule show", "route show", "addr show", "link show", "route show default"]);
   const out6 = outputsOrThrow(v6, [
     "ip -6 rule show", "ip -6 route show", "ip -6 addr show", "ip -6 route show default", "ip -6 route show proto ra",
     "ip -6 neigh show",
   ]);
-  const [endpoints, limits, rules4, routes4, addresses, links, defaults4] = out4;
+  const [rules4, routes4, addresses, links, defaults4] = out4;
   const [rules6, routes6, addresses6, defaults6, raRoutes, neighbours] = out6;
   return {
-    endpoints: parseEndpoints(endpoints!),
-    limits: parseLimits(limits!),
+    ...unmonitored,
     rules: [...parseRules(rules4!, "ipv4", names), ...parseRules(rules6!, "ipv6", names)],
     routes: [
       ...parseRoutes(routes4!, { family: "ipv4", protocol: marks.protocol, names }),
@@ -87,8 +105,6 @@ export async function readKernelState(
       .filter((r) => r.gateway === undefined && r.dst !== "default")
       .map((r) => ({ dev: r.dev, dst: r.dst })),
     routers: parseRouters(neighbours!),
-    rpFilter,
-    mptcp,
   };
 }
 

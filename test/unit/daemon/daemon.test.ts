@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { kernelTrigger, startDaemon, type Daemon } from "../../../src/daemon/daemon.js";
+import { firstRead, kernelTrigger, startDaemon, type Daemon, type FirstRead } from "../../../src/daemon/daemon.js";
 import type { KernelEvent } from "../../../src/kernel/monitor.js";
 import { createLogger } from "../../../src/log.js";
 import type { Policy } from "../../../src/model/types.js";
@@ -35,7 +35,31 @@ describe("kernelTrigger", () => {
   });
 });
 
-type Line = { level: number; msg: string; reasons?: string[]; fast?: boolean; op?: string; command?: string; [k: string]: unknown };
+describe("firstRead", () => {
+  const address = "kernel event: address-added 10.0.0.2 wan0";
+  it.each<[string[], boolean, FirstRead]>([
+    [[address], true, "cache"],
+    [[address, "kernel event: link lte0 down"], true, "cache"],
+    [["nm wan0"], true, "unmonitored"],
+    [[address, "nm wan0", "nm lte0"], true, "unmonitored"],
+    // A NetworkManager read in full (a restart) may come with anything; so do the daemon's own reasons.
+    [["nm all"], true, "full"],
+    [[address, "nm all"], true, "full"],
+    [["start"], true, "full"],
+    [["resync"], true, "full"],
+    [["reload"], true, "full"],
+    [["retry"], true, "full"],
+    [["recheck"], true, "full"],
+    [["kernel monitor restarted"], true, "full"],
+    [["NetworkManager configuration file changed"], true, "full"],
+    [[address], false, "full"],
+    [["nm wan0"], false, "full"],
+  ])("%j, cache usable %s → %s", (reasons, usable, read) => {
+    expect(firstRead(reasons, usable)).toBe(read);
+  });
+});
+
+type Line = { level: number; msg: string; reasons?: string[]; read?: FirstRead; op?: string; command?: string; [k: string]: unknown };
 
 /** Log lines as they are written, and a wait for the first one (from `from` on) that satisfies a test. */
 function memoryLog() {
@@ -146,7 +170,7 @@ describeNeeding(netnsPrerequisites(), "startDaemon on a fake NetworkManager and 
       const mark = out.lines.length;
       ns.ip("addr", "add", `${address}/24`, "dev", "wan0");
       const run = await reconciled((l) => l.reasons!.some((r) => r.includes(`address-added ${address} `)), mark);
-      if (run.fast) return { run, mark, address };
+      if (run.read === "cache") return { run, mark, address };
       expect(endpoints().map((e) => e.address)).toContain(address);
       // Back to where this try began (the kernel holds at most 8 endpoints: addresses must not pile up).
       const removedMark = out.lines.length;
@@ -173,8 +197,28 @@ describeNeeding(netnsPrerequisites(), "startDaemon on a fake NetworkManager and 
     // Each try deletes lte0's endpoint behind the daemon's back: no kernel event tells it.
     const { mark } = await fastRun(() => void ns.ip("mptcp", "endpoint", "delete", "id", String(lte()!.id)));
     const recheck = await reconciled((l) => l.reasons!.includes("recheck"), mark);
-    expect(recheck.fast).toBe(false);
+    expect(recheck.read).toBe("full");
     expect(lte()?.flags).toEqual(["subflow", "backup"]);
+  });
+
+  it("on a NetworkManager device signal re-reads only what no event announces, endpoints included", async () => {
+    await start().started;
+    await reconciled((l) => l.reasons!.includes("start"));
+    const wan = WAN.path;
+    const lte = () => endpoints().find((e) => e.address === "10.237.2.2");
+    // Like fastRun: a run whose lock did not come at once reads everything, so try until one did not.
+    for (let tries = 0, state = 90; tries < 25; tries++, state = state === 90 ? 100 : 90) {
+      ns.ip("mptcp", "endpoint", "delete", "id", String(lte()!.id)); // behind the daemon's back: no event
+      const mark = out.lines.length;
+      nm.stateChanged(wan, state); // SECONDARIES ↔ ACTIVATED: wan0's facts change, what it gets does not
+      const run = await reconciled((l) => l.reasons!.includes("nm wan0"), mark);
+      expect(lte()?.flags).toEqual(["subflow", "backup"]);
+      if (run.read !== "unmonitored") continue;
+      expect(run.reasons!.every((r) => r === "nm wan0" || r.startsWith("kernel event: "))).toBe(true);
+      expect(out.lines.slice(mark).filter((l) => l.op !== undefined).map((l) => l.op)).toEqual(["endpoint-add"]);
+      return;
+    }
+    throw new Error("no NetworkManager-signalled run read only the unmonitored state in 25 tries");
   });
 
   it("re-reads NetworkManager after a restart and keeps the endpoints meanwhile", async () => {
