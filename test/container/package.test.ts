@@ -167,18 +167,18 @@ describeNeeding(containerPrerequisites(), "the Debian package on a booted Debian
     await c.waitFor(async () => (await isActive()) === "active", EVENT_TIMEOUT_MS, "mptcp-policy.service to be active");
   });
 
+  it("the metered link gets an owned backup endpoint, its source rule and its table", async () => {
+    await waitEndpoint(LINKS.lte0.addr, (e) => !!e && owned(e) && !!e.subflow && !!e.backup, "lte0: owned backup endpoint");
+    await expectRoutedTable("lte0");
+  });
+
   it("the daemon and its resident ip processes run at the unit's Nice=-10", async () => {
     const pid = (await c.run(["systemctl", "show", "--property=MainPID", "--value", "mptcp-policy"])).trim();
     const niceOf = async (select: string[]) =>
       (await c.run(["ps", "-o", "ni=,comm=", ...select])).trim().split("\n").map((l) => l.trim().split(/\s+/));
     expect((await niceOf(["-p", pid]))[0]![0]).toBe("-10");
-    // Two resident batches (inet, inet6) and the monitor.
+    // Two resident batches (inet, inet6), started by the first reconcile (the endpoints above), and the monitor.
     expect(await niceOf(["--ppid", pid])).toEqual([["-10", "ip"], ["-10", "ip"], ["-10", "ip"]]);
-  });
-
-  it("the metered link gets an owned backup endpoint, its source rule and its table", async () => {
-    await waitEndpoint(LINKS.lte0.addr, (e) => !!e && owned(e) && !!e.subflow && !!e.backup, "lte0: owned backup endpoint");
-    await expectRoutedTable("lte0");
   });
 
   it("a plain link brought up after the install gets an owned subflow endpoint (none of NetworkManager's), rule and table", async () => {
