@@ -4,6 +4,7 @@
 // eight, because signals arriving during a read only mark the device for one more read.
 import type { NmDevice, NmSnapshot } from "../model/types.js";
 import { NM_PATH, NM_SERVICE, type BusSignal, type NmBus } from "./bus.js";
+import { changesNothingWatched } from "./ignored-signals.js";
 import { readRawDevice, readRawDevices, relatedPaths, toNmDevice, type RawDevice } from "./snapshot.js";
 
 /** The interface whose device changed, or "all" after a full re-read (start, new NetworkManager, reconnect). */
@@ -190,6 +191,7 @@ export async function watchNetworkManager(
       }
       return;
     }
+    if (changesNothingWatched(signal)) return;
     if (fullRead) {
       signalledDuringFullRead.add(signal.path);
       return;

@@ -61,6 +61,28 @@ describe("watchNetworkManager with a fake bus", () => {
     expect(changes).toEqual(["lte0"]);
   });
 
+  it("does not re-read a device for property changes the snapshot does not use, and does for the rest", async () => {
+    const { nm, watch, changes, wan } = await setup();
+    const properties = (path: string, iface: string, changed: Record<string, unknown>, invalidated: string[] = []) =>
+      nm.emit({ path, iface: "org.freedesktop.DBus.Properties", member: "PropertiesChanged", body: [iface, changed, invalidated] });
+    const ip4Path = wan.device.Ip4Config as string;
+    properties(wan.path, DEVICE_IFACE, { StateReason: [100, 0] });
+    properties(wan.path, "org.freedesktop.NetworkManager.Device.Statistics", { RxBytes: 1234 });
+    properties(ip4Path, "org.freedesktop.NetworkManager.IP4Config", { DnsPriority: 100 });
+    await settle();
+    expect(nm.deviceReads.get(wan.path)).toBeUndefined();
+    nm.props(wan.path, DEVICE_IFACE).State = 90;
+    properties(wan.path, DEVICE_IFACE, { State: 90 });
+    await settle();
+    expect(nm.deviceReads.get(wan.path)).toBe(1);
+    expect(stateOf(watch, "wan0")).toBe(90);
+    properties(ip4Path, "org.freedesktop.NetworkManager.IP4Config", { DnsPriority: 50, Gateway: "10.0.0.9" });
+    properties(wan.path, DEVICE_IFACE, {}, ["StateReason"]); // invalidated: its value is unknown, so read
+    await settle();
+    expect(nm.deviceReads.get(wan.path)).toBe(3);
+    expect(changes).toEqual(["wan0"]);
+  });
+
   it("maps an IP4Config signal to its device and reports only real changes", async () => {
     const { nm, watch, changes, wan } = await setup();
     const ip4Path = wan.device.Ip4Config as string;
