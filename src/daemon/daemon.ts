@@ -198,7 +198,7 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     if (JSON.stringify(paths) !== JSON.stringify(confPaths)) {
       confWatch?.close();
       confPaths = paths;
-      confWatch = watchNmConf(paths, () => void onNmConfChange("NetworkManager configuration file changed"));
+      confWatch = watchNmConf(paths, (file) => void onNmConfChange(`NetworkManager configuration file changed: ${file}`));
     }
     const next = await readNmConf(paths);
     if (JSON.stringify(next) === JSON.stringify(nmConf)) return false;
