@@ -1,5 +1,7 @@
 import type {
+  DesiredRouting,
   DesiredState,
+  Family,
   KernelAddress,
   KernelLink,
   KernelState,
@@ -59,6 +61,18 @@ function hasCarrier(device: NmDevice, links: readonly KernelLink[]): boolean {
   return links.find((l) => l.ifname === device.interface)?.up !== false;
 }
 
+/**
+ * Until ACTIVATED NetworkManager is still configuring the device: a gateway it has not reported yet (NetworkManager's
+ * default route in main, the DHCP lease's router) may still come. Once activated, a family without one has none.
+ */
+function gatewayMayCome(device: NmDevice): boolean {
+  return device.state < STATE_ACTIVATED;
+}
+
+function hasDefault(routing: DesiredRouting, family: Family): boolean {
+  return routing.routes.some((r) => r.family === family && r.dst === "default");
+}
+
 /** NetworkManager's own MPTCP handling for the device, when known (see nmMptcpHandling). */
 function nmMptcp(device: NmDevice, snapshot: NmSnapshot): { nmMptcp?: NmMptcpHandling } {
   const handling = nmMptcpHandling(device, snapshot);
@@ -95,12 +109,16 @@ export function desiredState(
     state.devices.push({ device: ifname, rule: rule.name, kind: device.type, ...nmMptcp(device, snapshot) });
 
     const addresses = usableAddresses(kernel.addresses, ifname, policy.addresses);
-    const endpoints = action.endpoint ? desiredEndpoints(addresses, action.endpoint, reason) : [];
     const link = kernel.links.find((l) => l.ifname === ifname);
     const routing =
       action.routing === false
         ? undefined
         : desiredRouting(device, addresses, link, action.routing.table, reason, kernel);
+    const endpoints = action.endpoint
+      ? desiredEndpoints(addresses, action.endpoint, reason).map((e) =>
+          routing && gatewayMayCome(device) && !hasDefault(routing, e.family) ? { ...e, waitsForRoute: true as const } : e,
+        )
+      : [];
     state.endpoints.push(...endpoints);
     if (routing) state.routing.push(routing);
     if (policy.rpFilter === "loose" && (routing || endpoints.length > 0)) state.rpFilterLoose.push(ifname);

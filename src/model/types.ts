@@ -255,6 +255,13 @@ export interface DesiredEndpoint {
   flags: EndpointFlag[];
   port?: number;
   reason: Reason;
+  /**
+   * Wanted, but not to be made yet: its link's table has no default route for this family while
+   * NetworkManager may still report a gateway. The kernel starts subflows the moment an endpoint appears, and
+   * one that finds no route for its device is lost, never retried (bench/endpoint-order.sh). One already in
+   * the kernel stays as it is.
+   */
+  waitsForRoute?: true;
 }
 
 export interface DesiredRoute {

@@ -43,6 +43,7 @@ export function planEndpoints(
   for (const want of desired.endpoints) {
     const foreign = foreignByAddress.get(want.address);
     const existing = ownedByAddress.get(want.address);
+    if (want.waitsForRoute && !existing) continue;
     if (foreign && leftByNetworkManager(want, foreign, desired.devices)) {
       ops.push({ op: "endpoint-delete", id: foreign.id, address: foreign.address, reason: want.reason, takeover: true });
       used.delete(foreign.id);

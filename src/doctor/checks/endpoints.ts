@@ -25,16 +25,19 @@ export function checkMissingEndpoints(facts: Facts): Finding {
   const desired = facts.desired.value;
   const current = facts.kernelState.value.endpoints;
   const problems: string[] = [];
+  const waiting: string[] = [];
   for (const want of desired.endpoints) {
     const have = current.find((e) => e.address === want.address);
-    if (!have) problems.push(`${want.address} on ${want.dev} has no endpoint`);
+    if (!have && want.waitsForRoute) waiting.push(`${want.address} on ${want.dev}`);
+    else if (!have) problems.push(`${want.address} on ${want.dev} has no endpoint`);
     // A foreign endpoint on a managed address is endpoints.foreign's business.
     else if (isOwned(have, marks.endpointIds) && have.dev !== want.dev) {
       problems.push(`${want.address} endpoint id ${have.id} is bound to ${have.dev ?? "no device"}, not ${want.dev}`);
     }
   }
   if (problems.length === 0) {
-    return { id: "endpoints.missing", status: "ok", summary: `${desired.endpoints.length} usable address(es) on managed devices, each with an endpoint bound to its device` };
+    const wait = waiting.length === 0 ? "" : `; ${waiting.join(", ")} waiting for its link's default route (NetworkManager is still configuring it)`;
+    return { id: "endpoints.missing", status: "ok", summary: `${desired.endpoints.length - waiting.length} usable address(es) on managed devices, each with an endpoint bound to its device${wait}` };
   }
   return { id: "endpoints.missing", status: "fail", summary: problems.join("; "), fix: APPLY };
 }

@@ -100,6 +100,13 @@ const cases: Case[] = [
   { name: "desired state unknown: limits not measured", id: "limits", change: (f) => { f.desired = { ok: false, reason: "NetworkManager not reachable" }; }, status: "warn", summary: /not measured: NetworkManager not reachable/ },
   { name: "every managed address has an endpoint", id: "endpoints.missing", change: () => {}, status: "ok", summary: /2 usable address/ },
   { name: "managed address without endpoint", id: "endpoints.missing", change: (f) => { ks(f).endpoints.pop(); }, status: "fail", summary: /10\.10\.2\.2 on lte0 has no endpoint/, fix: /mptcp-policy apply/ },
+  {
+    name: "managed address whose endpoint waits for its link's default route",
+    id: "endpoints.missing",
+    change: (f) => { ks(f).endpoints.pop(); desired(f).endpoints[1]!.waitsForRoute = true; },
+    status: "ok",
+    summary: /^1 usable address.*; 10\.10\.2\.2 on lte0 waiting for its link's default route/,
+  },
   { name: "owned endpoint without dev", id: "endpoints.missing", change: (f) => { delete ks(f).endpoints[1]!.dev; }, status: "fail", summary: /id 101 is bound to no device, not lte0/ },
   { name: "endpoints all name a device", id: "endpoints.no-dev", change: () => {}, status: "ok", summary: /every endpoint names its device/ },
   { name: "endpoint without dev", id: "endpoints.no-dev", change: (f) => { ks(f).endpoints.push({ id: 3, address: "192.168.1.5", flags: ["subflow"] }); }, status: "warn", summary: /id 3 192\.168\.1\.5/, fix: /ip mptcp endpoint delete id 3/ },
