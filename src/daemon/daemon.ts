@@ -145,7 +145,11 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     try {
       const snapshot = { ...watch.snapshot(), ...nmConf };
       const current =
-        read === "full" ? undefined : read === "cache" ? cached : { ...cached!, ...(await readUnmonitored(io.batches.ipv4)) };
+        cached === undefined || read === "full"
+          ? undefined
+          : read === "cache"
+            ? cached
+            : { ...cached, ...(await readUnmonitored(io.batches.ipv4)) };
       outcome = await reconcile(snapshot, policy, io, current);
     } finally {
       await lock.release();
@@ -167,8 +171,8 @@ export function startDaemon(opts: DaemonOptions): Daemon {
       known = undefined;
       loop.request("recheck");
     }
-    // A run from the cache that missed, or a link that changed again while we applied (a flap): the run requested next
-    // owns what is left over, so it is no warning yet.
+    // A run from the cache that missed, or a link that changed again while we applied (a flap): the run
+    // requested next owns what is left over, so it is no warning yet.
     if (unfinished && loop.pending()) {
       reportOperations(log.child({ component: "apply" }), { ...outcome, applied: { ...outcome.applied, failed: [] }, remaining: [] });
       log.debug({ failed: outcome.applied.failed.length, remaining: outcome.remaining.length }, "running again");

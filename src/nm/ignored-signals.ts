@@ -1,8 +1,8 @@
 // Property changes that cannot change the device the watch builds (toNmDevice reads none of them), so they
 // are no reason to re-read it. NetworkManager sends each in its own PropertiesChanged signal, most right after
-// one that does matter (StateReason after State, 6 times per activation): re-reading for them doubled the
-// device reads of an activation burst (1.42, 4 links: 30 PropertiesChanged signals per link, 11 of them these).
-// Anything not listed here, and any invalidated property, still re-reads the device.
+// one that does matter (StateReason after State, 6 times per activation), and each cost a device re-read of six
+// or seven D-Bus calls, or one more after the read in flight (1.42, 4 links coming up: 30 PropertiesChanged
+// signals per link, 11 of them these). Anything not listed here, and any invalidated property, still re-reads.
 import type { BusSignal } from "./bus.js";
 
 const DNS_ONLY = ["DnsPriority", "Nameservers", "NameserverData", "Domains", "Searches", "DnsOptions", "WinsServers", "WinsServerData"];
