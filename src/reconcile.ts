@@ -4,7 +4,7 @@
 import { applyPlan, type ApplyResult } from "./apply/apply.js";
 import { desiredState } from "./desired/index.js";
 import { openIpBatch, type IpBatch, type IpOptions } from "./kernel/ip.js";
-import { readKernelState } from "./kernel/read.js";
+import { readKernelState, readUnmonitored } from "./kernel/read.js";
 import { writeRpFilter } from "./kernel/sysctl.js";
 import type { DesiredState, KernelState, Marks, NmSnapshot, Operation, Plan, Policy } from "./model/types.js";
 import { planChanges } from "./plan/index.js";
@@ -33,6 +33,11 @@ export function openKernelIo(opts: IpOptions = {}): KernelIo {
 /** The kernel's current state through the resident processes. */
 export function readCurrent(io: KernelIo, marks: Marks): Promise<KernelState> {
   return readKernelState({ v4: io.batches.ipv4, v6: io.batches.ipv6 }, marks);
+}
+
+/** `known` with what no kernel event announces (endpoints, limits, sysctls) read again. */
+export async function refreshUnmonitored(io: KernelIo, known: KernelState): Promise<KernelState> {
+  return { ...known, ...(await readUnmonitored(io.batches.ipv4)) };
 }
 
 export interface Assessment {

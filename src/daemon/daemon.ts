@@ -8,8 +8,7 @@ import type { Policy } from "../model/types.js";
 import { connectNmBus, type NmBus } from "../nm/bus.js";
 import { watchNetworkManager, type NmWatch } from "../nm/watch.js";
 import { formatDiagnostic, type LoadResult } from "../policy/load.js";
-import { readUnmonitored } from "../kernel/read.js";
-import { openKernelIo, reconcile, sweep } from "../reconcile.js";
+import { openKernelIo, reconcile, refreshUnmonitored, sweep } from "../reconcile.js";
 import type { KernelState, NmSnapshot } from "../model/types.js";
 import { locateNmConf, readNmConf, type NmConfPaths } from "../nm/conf.js";
 import { watchNmConf, type NmConfWatch } from "../nm/conf-watch.js";
@@ -145,11 +144,7 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     try {
       const snapshot = { ...watch.snapshot(), ...nmConf };
       const current =
-        cached === undefined || read === "full"
-          ? undefined
-          : read === "cache"
-            ? cached
-            : { ...cached, ...(await readUnmonitored(io.batches.ipv4)) };
+        cached === undefined || read === "full" ? undefined : read === "cache" ? cached : await refreshUnmonitored(io, cached);
       outcome = await reconcile(snapshot, policy, io, current);
     } finally {
       await lock.release();

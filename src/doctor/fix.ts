@@ -6,7 +6,7 @@ import { SYSCTL_D_FILE } from "./checks/kernel.js";
 
 /** Sets net.mptcp.enabled=1 when it is 0; returns what it did, in words. */
 export async function fixMptcpEnabled(): Promise<string> {
-  const { enabled } = await readMptcpSysctls();
+  const { enabled } = readMptcpSysctls();
   if (enabled === null) return "not fixed: net.mptcp.enabled does not exist (no MPTCP in this kernel)";
   if (enabled) return "nothing to fix: net.mptcp.enabled is already 1 (the only setting --fix changes)";
   try {

@@ -38,24 +38,31 @@ export interface ReadOptions {
  */
 export type Unmonitored = Pick<KernelState, "endpoints" | "limits" | "rpFilter" | "mptcp">;
 
+const UNMONITORED_LINES = [
+  ["mptcp", "endpoint", "show"],
+  ["mptcp", "limits", "show"],
+];
+const UNMONITORED_WHAT = ["mptcp endpoint show", "mptcp limits show"];
+
 /** `v4` must be `-json` with family inet. */
 export async function readUnmonitored(v4: IpBatch, opts: ReadOptions = {}): Promise<Unmonitored> {
-  const [endpoints, limits] = outputsOrThrow(
-    await v4.run([
-      ["mptcp", "endpoint", "show"],
-      ["mptcp", "limits", "show"],
-    ]),
-    ["mptcp endpoint show", "mptcp limits show"],
-  );
+  return unmonitoredFrom(outputsOrThrow(await v4.run(UNMONITORED_LINES), UNMONITORED_WHAT), opts);
+}
+
+/** The unmonitored state from the outputs of UNMONITORED_LINES, and the sysctls. */
+function unmonitoredFrom([endpoints, limits]: readonly string[], opts: ReadOptions): Unmonitored {
   return {
     endpoints: parseEndpoints(endpoints!),
     limits: parseLimits(limits!),
-    rpFilter: await readRpFilter(opts.sysctl),
-    mptcp: await readMptcpSysctls(opts.sysctl),
+    rpFilter: readRpFilter(opts.sysctl),
+    mptcp: readMptcpSysctls(opts.sysctl),
   };
 }
 
-/** Both batches must be `-json`; `v4` with family inet, `v6` with family inet6. */
+/**
+ * Both batches must be `-json`; `v4` with family inet, `v6` with family inet6. The unmonitored lines go in the
+ * same group as the rest: a group of its own cost one more round trip (0.78-0.85 → 0.90-0.98 ms p50 per read).
+ */
 export async function readKernelState(
   batches: { v4: IpBatch; v6: IpBatch },
   marks: Marks,
@@ -63,9 +70,9 @@ export async function readKernelState(
 ): Promise<KernelState> {
   const names = opts.names ?? BUILTIN_NAMES;
   const proto = String(marks.protocol);
-  const [unmonitored, v4, v6] = await Promise.all([
-    readUnmonitored(batches.v4, opts),
+  const [v4, v6] = await Promise.all([
     batches.v4.run([
+      ...UNMONITORED_LINES,
       ["rule", "show"],
       ["route", "show", "table", "all", "proto", proto],
       ["addr", "show"],
@@ -81,15 +88,15 @@ export async function readKernelState(
       ["neigh", "show"],
     ]),
   ]);
-  const out4 = outputsOrThrow(v4, ["rule show", "route show", "addr show", "link show", "route show default"]);
+  const out4 = outputsOrThrow(v4, [...UNMONITORED_WHAT, "rule show", "route show", "addr show", "link show", "route show default"]);
   const out6 = outputsOrThrow(v6, [
     "ip -6 rule show", "ip -6 route show", "ip -6 addr show", "ip -6 route show default", "ip -6 route show proto ra",
     "ip -6 neigh show",
   ]);
-  const [rules4, routes4, addresses, links, defaults4] = out4;
+  const [rules4, routes4, addresses, links, defaults4] = out4.slice(UNMONITORED_LINES.length);
   const [rules6, routes6, addresses6, defaults6, raRoutes, neighbours] = out6;
   return {
-    ...unmonitored,
+    ...unmonitoredFrom(out4, opts),
     rules: [...parseRules(rules4!, "ipv4", names), ...parseRules(rules6!, "ipv6", names)],
     routes: [
       ...parseRoutes(routes4!, { family: "ipv4", protocol: marks.protocol, names }),

@@ -31,7 +31,7 @@ function readNumber(path: string): number | null {
 }
 
 /** rp_filter of "all" and of every interface (the kernel uses max(all, interface)). "default" is left out. */
-export async function readRpFilter(opts: SysctlOptions = {}): Promise<Record<string, number>> {
+export function readRpFilter(opts: SysctlOptions = {}): Record<string, number> {
   const conf = join(opts.root ?? DEFAULT_ROOT, "net/ipv4/conf");
   const out: Record<string, number> = {};
   for (const name of readdirSync(conf)) {
@@ -42,7 +42,7 @@ export async function readRpFilter(opts: SysctlOptions = {}): Promise<Record<str
   return out;
 }
 
-export async function readMptcpSysctls(opts: SysctlOptions = {}): Promise<MptcpSysctls> {
+export function readMptcpSysctls(opts: SysctlOptions = {}): MptcpSysctls {
   const dir = join(opts.root ?? DEFAULT_ROOT, "net/mptcp");
   const enabled = readNumber(join(dir, "enabled"));
   const pmType = readNumber(join(dir, "pm_type"));

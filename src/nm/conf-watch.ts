@@ -16,19 +16,16 @@ export interface NmConfWatch {
  * configuration per log line took 120 ms of the daemon's 1.9 s of CPU while 32 links came up).
  */
 export function watchNmConf(paths: NmConfPaths, onChange: (file: string) => void): NmConfWatch {
-  const wanted = new Map<string, (name: string) => boolean>();
-  const add = (dir: string, test: (name: string) => boolean) => {
-    const before = wanted.get(dir);
-    wanted.set(dir, before ? (name) => before(name) || test(name) : test);
-  };
-  for (const dir of [paths.systemDir, paths.runDir, paths.configDir]) add(dir, (name) => name.endsWith(".conf"));
-  add(dirname(paths.mainFile), (name) => name === basename(paths.mainFile));
+  const confDirs = new Set([paths.systemDir, paths.runDir, paths.configDir]);
+  const mainDir = dirname(paths.mainFile);
+  const isConfiguration = (dir: string, name: string) =>
+    (confDirs.has(dir) && name.endsWith(".conf")) || (dir === mainDir && name === basename(paths.mainFile));
   const watchers: FSWatcher[] = [];
-  for (const [dir, test] of wanted) {
+  for (const dir of new Set([...confDirs, mainDir])) {
     try {
       const w = watch(join(paths.root, dir), { persistent: false }, (_event, name) => {
         // No name: the kernel's queue overflowed, so any file may have changed.
-        if (name === null || test(name)) onChange(join(dir, name ?? ""));
+        if (name === null || isConfiguration(dir, name)) onChange(join(dir, name ?? ""));
       });
       w.on("error", () => w.close());
       watchers.push(w);
