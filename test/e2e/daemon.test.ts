@@ -6,7 +6,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import dbus from "dbus-next";
 import { afterEach, beforeAll, beforeEach, expect, it } from "vitest";
-import { assertFreshBuild } from "../rig/cli.js";
+import { assertFreshBuild, spawnDaemon } from "../rig/cli.js";
 import { describeRig } from "../rig/describe-rig.js";
 import { run } from "../rig/exec.js";
 import { startRig, type Rig } from "../rig/rig.js";
@@ -94,24 +94,16 @@ describeRig("mptcp-policy daemon", () => {
   const settledSince = (from: number, timeoutMs = 10_000) =>
     waitLog((l) => l.msg === "reconciled" && l.reasons!.includes("resync"), from, "a resync after the event", timeoutMs);
 
-  const spawnDaemon = (extra: string[] = []) => {
+  const launch = (extra: string[] = []) => {
     log = [];
-    daemon = rig.spawnInHost(
-      ["node", "dist/cli/main.js", "daemon", "--policy", policyFile, "--log-level", "debug", "--resync-interval", "2", ...extra],
-      { env: { ...rig.env, MPTCP_POLICY_RUN_DIR: runDir }, stdio: ["ignore", "pipe", "inherit"] },
-    );
-    let rest = "";
-    daemon.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
-      const lines = (rest + chunk).split("\n");
-      rest = lines.pop()!;
-      for (const line of lines) if (line.trim()) log.push(JSON.parse(line) as LogLine);
-    });
+    daemon = spawnDaemon<LogLine>(rig, ["--policy", policyFile, "--log-level", "debug", "--resync-interval", "2", ...extra],
+      (line) => log.push(line));
     exit = new Promise((resolve) => daemon.once("exit", (code) => resolve({ code })));
   };
   /** A daemon on the rig, past its first reconcile with both links managed. */
   const begin = async (policy = POLICY("subflow"), extra: string[] = []) => {
     writeFileSync(policyFile, policy, { mode: 0o644 });
-    spawnDaemon(extra);
+    launch(extra);
     await waitLog((l) => l.msg === "reconciled" && l.reasons!.includes("start"), 0, "the first reconcile", 10_000);
     return waitOwned(upLinks());
   };

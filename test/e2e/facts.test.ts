@@ -8,8 +8,9 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { assertFreshBuild } from "../rig/cli.js";
+import { assertFreshBuild, spawnDaemon } from "../rig/cli.js";
 import { describeRig } from "../rig/describe-rig.js";
+import { jsonLines } from "../rig/exec.js";
 import { startRig, type Rig } from "../rig/rig.js";
 
 const POLICY = `version: 1
@@ -31,16 +32,6 @@ interface Endpoint { id: number; address: string; flags: string[] }
 interface Sample { t: number; endpoints: Endpoint[] }
 interface LogLine { level: number; msg: string; reasons?: string[]; held?: number; op?: string }
 
-/** Calls `onLine` with each JSON line the child prints on standard output. */
-function jsonLines<T>(child: ChildProcess, onLine: (line: T) => void): void {
-  let rest = "";
-  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
-    const lines = (rest + chunk).split("\n");
-    rest = lines.pop()!;
-    for (const line of lines) if (line.trim()) onLine(JSON.parse(line) as T);
-  });
-}
-
 /** The sampler's stream of distinct endpoint lists, from its first sample until stop(). */
 interface Sampler {
   samples: Sample[];
@@ -55,17 +46,11 @@ describeRig("facts: known facts only, followed live", () => {
   let rig: Rig;
   let daemon: ChildProcess | undefined;
   let policyFile: string;
-  let runDir: string;
   const log: LogLine[] = [];
   const addr = (link: string) => rig.links[link]!.hostAddr4!;
 
   const startDaemon = async () => {
-    const child = rig.spawnInHost(
-      ["node", "dist/cli/main.js", "daemon", "--policy", policyFile, "--log-level", "debug", "--resync-interval", "0"],
-      { env: { ...rig.env, MPTCP_POLICY_RUN_DIR: runDir }, stdio: ["ignore", "pipe", "inherit"] },
-    );
-    jsonLines<LogLine>(child, (line) => log.push(line));
-    daemon = child;
+    daemon = spawnDaemon<LogLine>(rig, ["--policy", policyFile, "--log-level", "debug", "--resync-interval", "0"], (line) => log.push(line));
     const from = log.length;
     await rig.waitFor(() => log.slice(from).some((l) => l.msg === "started"), 10_000, "the daemon to start");
   };
@@ -125,7 +110,6 @@ describeRig("facts: known facts only, followed live", () => {
     });
     console.info(`rig ${rig.name}`);
     policyFile = join(rig.dir, "policy.yaml");
-    runDir = join(rig.dir, "run");
     writeFileSync(policyFile, POLICY, { mode: 0o644 });
     await startDaemon();
   }, 180_000);

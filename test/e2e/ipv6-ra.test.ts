@@ -7,7 +7,7 @@ import type { ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { assertFreshBuild, CLI } from "../rig/cli.js";
+import { assertFreshBuild, spawnDaemon } from "../rig/cli.js";
 import { describeRig } from "../rig/describe-rig.js";
 import { startRig, type Rig } from "../rig/rig.js";
 import { startTraffic, txBytes } from "../rig/traffic.js";
@@ -77,10 +77,7 @@ describeRig("IPv6 from router advertisements", () => {
     prefix = rig.links.lte0!.prefix6!;
     const policyFile = join(rig.dir, "policy.yaml");
     writeFileSync(policyFile, POLICY, { mode: 0o644 });
-    daemon = rig.spawnInHost([process.execPath, CLI, "daemon", "--policy", policyFile], {
-      env: { ...rig.env, MPTCP_POLICY_RUN_DIR: join(rig.dir, "run") },
-      stdio: ["ignore", "ignore", "inherit"],
-    });
+    daemon = spawnDaemon(rig, ["--policy", policyFile]);
     // DHCPv6 answers after NetworkManager reported the device activated (IPv4 was enough for that).
     await rig.waitFor(async () => {
       const addrs = await json<{ addr_info: { local: string }[] }[]>(["ip", "-6", "-j", "addr", "show", "dev", "lte0"]);

@@ -8,7 +8,7 @@ import { copyFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { assertFreshBuild, runCli } from "../rig/cli.js";
+import { assertFreshBuild, runCli, spawnDaemon } from "../rig/cli.js";
 import { describeRig } from "../rig/describe-rig.js";
 import { run } from "../rig/exec.js";
 import { startRig, type Rig } from "../rig/rig.js";
@@ -93,16 +93,7 @@ describeRig("NetworkManager's own MPTCP handling: one answer, and its endpoints 
 
   it("the daemon reports the conflict and leaves NetworkManager's endpoints alone; status and doctor say it is on", async () => {
     const before = await endpoints();
-    daemon = rig.spawnInHost(["node", "dist/cli/main.js", "daemon", "--policy", policyFile, "--resync-interval", "0"], {
-      env: { ...rig.env, MPTCP_POLICY_RUN_DIR: join(rig.dir, "run") },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    let rest = "";
-    daemon.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
-      const lines = (rest + chunk).split("\n");
-      rest = lines.pop()!;
-      for (const line of lines) if (line.trim()) log.push(JSON.parse(line) as LogLine);
-    });
+    daemon = spawnDaemon<LogLine>(rig, ["--policy", policyFile, "--resync-interval", "0"], (line) => log.push(line));
     const conflicts = () => log.filter((l) => l.conflict === "foreign-endpoint");
     await rig.waitFor(() => conflicts().length === 3, 10_000, "the daemon to report three foreign endpoints");
     expect(conflicts().map((l) => l.msg).join("\n")).toMatch(/NetworkManager's own MPTCP handling is on for "wan0" \(wan0\): mptcp-flags 0x22 from NetworkManager's built-in default/);

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { assertFreshBuild, CLI, runCli } from "../rig/cli.js";
+import { assertFreshBuild, CLI, runCli, spawnDaemon } from "../rig/cli.js";
 import { describeRig } from "../rig/describe-rig.js";
 import { parsePrometheusText } from "../rig/prometheus-text.js";
 import { startRig, type Rig } from "../rig/rig.js";
@@ -48,13 +48,8 @@ describeRig("status traffic view, --watch and the metrics file", () => {
     rig = await startRig({ links: [{ name: "wan0" }, { name: "lte0", dhcp: true, neverDefault: true, metered: true }] });
     root = join(rig.dir, "root");
     mkdirSync(root);
-    const runDir = join(rig.dir, "run");
-    mkdirSync(runDir);
     metricsFile = join(rig.dir, "mptcp-policy.prom");
-    daemon = rig.spawnInHost(
-      [process.execPath, CLI, "daemon", "--root", root, "--metrics-file", metricsFile, "--metrics-interval", "0.2"],
-      { env: { ...rig.env, MPTCP_POLICY_RUN_DIR: runDir }, stdio: ["ignore", "ignore", "inherit"] },
-    );
+    daemon = spawnDaemon(rig, ["--root", root, "--metrics-file", metricsFile, "--metrics-interval", "0.2"]);
     // The daemon gave both links their endpoint: lte0 a backup one.
     await rig.waitFor(async () => {
       const { stdout } = await rig.hostExec(["ip", "-j", "mptcp", "endpoint", "show"]);

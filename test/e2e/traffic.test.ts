@@ -5,9 +5,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
 import { once } from "node:events";
-import { assertFreshBuild, CLI, runCli } from "../rig/cli.js";
+import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
+import { assertFreshBuild, runCli, spawnDaemon } from "../rig/cli.js";
 import { describeRig } from "../rig/describe-rig.js";
 import { startRig, type Rig } from "../rig/rig.js";
 import { kernelResetJoin, mptcpCounters, runTraffic, shapeLinks, startTraffic, txBytes, waitFlowing } from "../rig/traffic.js";
@@ -63,9 +63,9 @@ describeRig("MPTCP traffic over links the tool configured", () => {
     expect(run.stderr).toBe("");
     expect(run.exitCode).toBe(0);
   };
-  const lteEndpoint = async () => {
+  const endpointOf = async (link: string) => {
     const { stdout } = await rig.hostExec(["ip", "-j", "mptcp", "endpoint", "show"]);
-    return (JSON.parse(stdout) as { address: string; backup?: boolean }[]).find((e) => e.address === rig.links.lte0!.hostAddr4);
+    return (JSON.parse(stdout) as { address: string; backup?: boolean }[]).find((e) => e.address === rig.links[link]!.hostAddr4);
   };
   const lteRules = async () => {
     const { stdout } = await rig.hostExec(["ip", "-j", "rule", "show"]);
@@ -79,7 +79,7 @@ describeRig("MPTCP traffic over links the tool configured", () => {
 
   it("a never-default link carries traffic only once the tool made its table and rule", async () => {
     await apply("endpointOnly");
-    expect(await lteEndpoint()).toBeDefined();
+    expect(await endpointOf("lte0")).toBeDefined();
     expect(await lteRules()).toEqual([]);
     const without = await transfer(2);
     console.info(`lte0 endpoint, no table: lte0 ${without.bytesPerLink.lte0} B, wan0 ${without.bytesPerLink.wan0} B`);
@@ -119,16 +119,9 @@ describeRig("MPTCP traffic over links the tool configured", () => {
     await rig.connDown("lte0");
     const file = join(dir, "aggregate.yaml");
     writeFileSync(file, POLICIES.aggregate, { mode: 0o600 });
-    const daemon = rig.spawnInHost([process.execPath, CLI, "daemon", "--policy", file], {
-      env: { ...rig.env, MPTCP_POLICY_RUN_DIR: join(rig.dir, "run") },
-      stdio: ["ignore", "ignore", "inherit"],
-    });
+    const daemon = spawnDaemon(rig, ["--policy", file]);
     try {
-      const wanAddress = rig.links.wan0!.hostAddr4;
-      await rig.waitFor(async () => {
-        const { stdout } = await rig.hostExec(["ip", "-j", "mptcp", "endpoint", "show"]);
-        return (JSON.parse(stdout) as { address: string }[]).some((e) => e.address === wanAddress);
-      }, 10_000, "the daemon's wan0 endpoint");
+      await rig.waitFor(async () => (await endpointOf("wan0")) !== undefined, 10_000, "the daemon's wan0 endpoint");
       const atStart = await txBytes(rig);
       const run = await startTraffic(rig, { seconds: 8, via: "wan0" });
       void run.done.catch(() => undefined); // awaited below; a failed wait must not leave it unhandled
@@ -154,7 +147,7 @@ describeRig("MPTCP traffic over links the tool configured", () => {
 
   it("a backup link carries < 1% while the primary is up and takes over when its carrier is cut", async () => {
     await apply("backup");
-    expect(await lteEndpoint()).toMatchObject({ backup: true });
+    expect(await endpointOf("lte0")).toMatchObject({ backup: true });
 
     const idle = await transfer(2);
     const total = idle.bytesPerLink.wan0! + idle.bytesPerLink.lte0!;

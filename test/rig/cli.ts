@@ -1,9 +1,11 @@
-// The built CLI run inside a rig's host namespace, as an admin would run it there; optionally with an
-// `ip` shim first in PATH that logs every `ip` process the CLI starts.
+// The built CLI run inside a rig's host namespace, as an admin would run it there (one-shot, optionally with an
+// `ip` shim first in PATH that logs every `ip` process the CLI starts, or the daemon).
+import type { ChildProcess } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { jsonLines } from "./exec.js";
 import type { ExecResult, Rig } from "./rig.js";
 
 const REPO = fileURLToPath(new URL("../../", import.meta.url));
@@ -30,6 +32,20 @@ function listTs(dir: string): string[] {
 
 export function runCli(rig: Rig, ...args: string[]): Promise<ExecResult> {
   return rig.hostExec([process.execPath, CLI, ...args]);
+}
+
+/**
+ * `mptcp-policy daemon ARGS` from the build in the rig's host namespace, with its lock and pid file in the rig
+ * (rig.dir/run: no other daemon on this machine makes it wait). With `onLogLine`, each JSON log line it prints
+ * (`--log-format json` is the default off a terminal) is handed over parsed; without, its output is dropped.
+ */
+export function spawnDaemon<T>(rig: Rig, args: string[], onLogLine?: (line: T) => void): ChildProcess {
+  const child = rig.spawnInHost([process.execPath, CLI, "daemon", ...args], {
+    env: { ...rig.env, MPTCP_POLICY_RUN_DIR: join(rig.dir, "run") },
+    stdio: ["ignore", onLogLine ? "pipe" : "ignore", "inherit"],
+  });
+  if (onLogLine) jsonLines(child, onLogLine);
+  return child;
 }
 
 /** Runs the CLI with a logging `ip` first in PATH; resolves to its result and the argv of each `ip` it started. */

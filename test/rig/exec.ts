@@ -1,5 +1,5 @@
 // Running commands for the rig: a promise wrapper around child_process, plus a way to fail loudly.
-import { spawn, type SpawnOptions } from "node:child_process";
+import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
 
 export interface ExecResult {
   stdout: string;
@@ -45,4 +45,14 @@ export async function run(argv: string[], opts: ExecOptions = {}): Promise<strin
     throw new Error(`${argv.join(" ")} failed (${result.exitCode}): ${result.stderr.trim() || result.stdout.trim()}`);
   }
   return result.stdout;
+}
+
+/** Calls `onLine` with each JSON line the child prints on standard output (spawned with stdout piped). */
+export function jsonLines<T>(child: ChildProcess, onLine: (line: T) => void): void {
+  let rest = "";
+  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
+    const lines = (rest + chunk).split("\n");
+    rest = lines.pop()!;
+    for (const line of lines) if (line.trim()) onLine(JSON.parse(line) as T);
+  });
 }
