@@ -1,8 +1,9 @@
 #!/bin/bash
 # Why mptcp-policy writes a link's routes and source rule before its endpoint (src/plan/order.ts), measured:
 # an existing MPTCP connection (initial subflow over a0), then an address on b0 added as NetworkManager adds
-# it (noprefixroute: no route for b0 yet), then the b0 endpoint (`subflow`) either before or after b0's table
-# and rule. The peer answers ARP only for addresses on the asking interface (arp_ignore=1), like a router.
+# it (noprefixroute: no route for b0 yet), then the b0 endpoint (`subflow`) before b0's table and rule, with
+# only the table's default route still missing (what the daemon did until it waited for the gateway), or after
+# all of them. The peer answers ARP only for addresses on the asking interface (arp_ignore=1), like a router.
 #   bash bench/endpoint-order.sh [OUT]     (root; writes OUT, default bench/results/<date>-endpoint-order.txt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,8 +35,8 @@ while time.time() < end:
     s.send(b"x" * 1000); time.sleep(0.01)
 PY
 
-# One case: family (4|6), order (endpoint-first|routing-first). Prints the b0 subflows after $WAIT s and the
-# kernel's subflow events, timed from the address.
+# One case: family (4|6), order (endpoint-first|default-later|routing-first). Prints the b0 subflows after
+# $WAIT s, when the address was added, and the kernel's subflow events with their times.
 one() {
   local F=$1 ORDER=$2
   local A AG B BG S LEN SLEN NET NODAD
@@ -62,6 +63,9 @@ route add default via $BG dev b0 table 100
 rule add from $B table 100 priority 5000"
   if [ "$ORDER" = endpoint-first ]; then
     ip -n $H mptcp endpoint add $B dev b0 subflow; sleep 0.005; ip -n $H -$F -batch - <<< "$routing"
+  elif [ "$ORDER" = default-later ]; then
+    ip -n $H -$F -batch - <<< "$(grep -v default <<< "$routing")"; ip -n $H mptcp endpoint add $B dev b0 subflow
+    sleep 0.005; ip -n $H -$F route add default via $BG dev b0 table 100
   else
     ip -n $H -$F -batch - <<< "$routing"; ip -n $H mptcp endpoint add $B dev b0 subflow
   fi
@@ -69,11 +73,11 @@ rule add from $B table 100 priority 5000"
   local src=$B; [ "$F" = 6 ] && src="[$B]"
   echo "IPv$F $ORDER: b0 subflows established after $WAIT s: $(ip netns exec $H ss -tnH state established src "$src" | wc -l)"
   echo "  address added at $t0"
-  grep -E 'SF_' "$DIR/events" | sed -E 's/^\[[0-9-]+T([0-9:.]+)\] \[ *([A-Z_]+)\].*(saddr[46]=[^ ]+).*/  \1 \2 \3/; s/$//' || echo "  no subflow event"
+  grep -E 'SF_' "$DIR/events" | sed -E 's/^\[[0-9-]+T([0-9:.]+)\] \[ *([A-Z_]+)\].*(saddr[46]=[^ ]+).*/  \1 \2 \3/;' || echo "  no subflow event"
   grep -o 'error=[0-9]*' "$DIR/events" | sed 's/^/  /' || true
 }
 
 {
   echo "# endpoint before or after its routing, $(date -u +%FT%TZ), kernel $(uname -r)"
-  for F in 4 6; do for ORDER in endpoint-first routing-first; do one $F $ORDER; done; done
+  for F in 4 6; do for ORDER in endpoint-first default-later routing-first; do one $F $ORDER; done; done
 } | tee "$OUT"
