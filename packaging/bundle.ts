@@ -26,6 +26,8 @@ export async function bundle(outdir = BUNDLE_DIR): Promise<string> {
     // dbus-next's optional native socket and X11 address lookup: not installed, required inside try/catch
     // or on paths we never take (abstract sockets, X11 session bus), so they stay run-time requires.
     external: ["usocket", "x11"],
+    // dbus-next's XML library, which it loads on start but this program never uses (see the file).
+    alias: { xml2js: fileURLToPath(new URL("./xml2js-for-dbus-next.ts", import.meta.url)) },
     // The CommonJS dependencies (commander, pino, dbus-next) call require() for Node's built-ins, which an
     // ESM file does not have; esbuild keeps the entry's `#!/usr/bin/env node` line above this banner.
     banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
