@@ -77,6 +77,7 @@ describeRig("npm run bench -- --quick", () => {
     expect(isNumber(results.apply?.full_setup_ms)).toBe(true);
     expect(isNumber(results.apply?.cli_load_ms)).toBe(true);
     expect(isNumber(results.apply?.node_floor_ms)).toBe(true);
+    expect(isNumber(results.apply?.nm_read_floor_ms)).toBe(true);
     const m = results.memory!;
     for (const v of [m.rss_start_mb, m.rss_after_flaps_mb, m.flaps]) expect(isNumber(v)).toBe(true);
     expect(m.flaps).toBeGreaterThan(0);
