@@ -88,7 +88,7 @@ ENDPOINT_FLAG_NAMES = [(1 << 0, "signal"), (1 << 1, "subflow"), (1 << 2, "backup
                        (1 << 3, "fullmesh"), (1 << 4, "implicit"), (1 << 5, "laminar")]
 
 FAMILY_NAME = {socket.AF_INET: "inet", socket.AF_INET6: "inet6"}
-WANTS = ("endpoint", "rule", "route")
+WANTS = ("endpoint", "rule", "route", "main_default")
 
 _NLMSGHDR = struct.Struct("=IHHII")
 _NLATTR = struct.Struct("=HH")
@@ -301,7 +301,7 @@ class Watch:
         self.tentative = tentative
         self.t_addr = t_addr
         self.deadline = deadline
-        self.t = {"endpoint": None, "rule": None, "route": None}
+        self.t = {w: None for w in WANTS}
         self.endpoint = None
         self.table = None
         self.t_ready = None
@@ -465,7 +465,7 @@ class Probe:
             t_ep, eps = t0, None
         t_rt = time.monotonic_ns()
         rules = None
-        if ("rule" in self.want or "route" in self.want) and (
+        if any(w in self.want for w in ("rule", "route", "main_default")) and (
                 self.rt_dirty or t_rt - self.last_rt_dump >= self.rt_poll_ns
                 or any(w.polls == 0 for w in self.watches.values())):
             self.rt_dirty = False
@@ -509,6 +509,12 @@ class Probe:
                             routes[rk] = self.state.default_route_oifs(w.family, table)
                         if (w.ifindex in routes[rk]) == present:
                             w.t["route"] = t_rt
+                if "main_default" in self.want and w.t["main_default"] is None:
+                    rk = (w.family, RT_TABLE_MAIN)
+                    if rk not in routes:
+                        routes[rk] = self.state.default_route_oifs(w.family, RT_TABLE_MAIN)
+                    if (w.ifindex in routes[rk]) == present:
+                        w.t["main_default"] = t_rt
             if all(w.t[x] is not None for x in self.want):
                 del self.watches[key]
                 done.append(w)
@@ -534,6 +540,7 @@ class Probe:
             "endpoint_ms": ms(w.t_addr, w.t["endpoint"]),
             "rule_ms": ms(w.t_addr, w.t["rule"]),
             "route_ms": ms(w.t_addr, w.t["route"]),
+            "main_default_ms": ms(w.t_addr, w.t["main_default"]),
             "endpoint_id": w.endpoint["id"] if w.endpoint else None,
             "endpoint_flags": w.endpoint["flags"] if w.endpoint else None,
             "endpoint_flag_names": flag_names(w.endpoint["flags"]) if w.endpoint else None,
@@ -649,7 +656,7 @@ def main(argv=None):
     p = argparse.ArgumentParser(description="Time MPTCP endpoint/rule/route reactions to address events.")
     p.add_argument("--duration", type=float, default=0, help="seconds to run (0: until SIGTERM/SIGINT)")
     p.add_argument("--timeout-ms", type=float, default=500, help="how long to wait for a reaction per event")
-    p.add_argument("--want", default="endpoint,rule,route", help="reactions to wait for: endpoint,rule,route")
+    p.add_argument("--want", default="endpoint,rule,route", help="reactions to wait for: endpoint,rule,route,main_default")
     p.add_argument("--ifname-glob", default=None, help="only report addresses on interfaces matching this glob")
     p.add_argument("--rule-protocol", type=int, default=None, help="only count rules with this protocol number")
     p.add_argument("--poll-us", type=float, default=50, help="sleep between polls while waiting (microseconds)")

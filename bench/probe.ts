@@ -15,13 +15,14 @@ export interface AddrEvent {
   endpoint_ms: number | null;
   rule_ms: number | null;
   route_ms: number | null;
+  main_default_ms: number | null;
   stale_endpoints?: number;
   duplicate_endpoints?: number;
   truncated?: boolean;
 }
 
 export interface ProbeOptions {
-  want: ("endpoint" | "rule" | "route")[];
+  want: ("endpoint" | "rule" | "route" | "main_default")[];
   ruleProtocol?: number;
   ifnameGlob?: string;
   timeoutMs: number;

@@ -23,6 +23,14 @@ export interface ReactionResult extends Distribution {
   route: Distribution | "n/a";
   /** Endpoint, rule and route all present. */
   all: Distribution | "n/a";
+  /** Address → the link's own default route in main, which NetworkManager adds (the same in every system's rig). */
+  main_default: Distribution;
+  /**
+   * The link's default route in main → its endpoint; negative when the endpoint came first. mptcp-policy waits
+   * for the link's gateway before its endpoint (an endpoint without routing loses its subflows: endpoint-order.sh),
+   * so for it this is the reaction to the last fact it needed.
+   */
+  endpoint_after_main_default: Distribution;
   removal: Distribution & { misses: number };
   triggers: { nmcli: number; carrier: number };
   /** Link-ups left out of the add statistics because the endpoint had not been removed at the link-down. */
@@ -47,7 +55,7 @@ export async function measureReaction(system: SystemName, opts: ReactionOptions)
       const address = rig.links[MEASURED]!.hostAddr4!;
       await waitEndpoints(rig, [rig.links.a0!.hostAddr4!, address]);
       const probe = await Probe.start(rig, {
-        want: ours ? ["endpoint", "rule", "route"] : ["endpoint"],
+        want: ours ? ["endpoint", "rule", "route", "main_default"] : ["endpoint", "main_default"],
         ...(ours && { ruleProtocol: RULE_PROTOCOL }),
         ifnameGlob: MEASURED,
         timeoutMs: PROBE_TIMEOUT_MS,
@@ -81,11 +89,14 @@ export async function measureReaction(system: SystemName, opts: ReactionOptions)
 function summarise(allAdds: AddrEvent[], dels: AddrEvent[], ours: boolean, opts: ReactionOptions): ReactionResult {
   // An endpoint that was never removed is already there when the address comes back: not a reaction.
   const adds = allAdds.filter((_, i) => dels[i]?.endpoint_ms !== null);
-  const seen = (events: AddrEvent[], key: "endpoint_ms" | "rule_ms" | "route_ms") =>
+  const seen = (events: AddrEvent[], key: "endpoint_ms" | "rule_ms" | "route_ms" | "main_default_ms") =>
     events.map((e) => e[key]).filter((v): v is number => v !== null);
   const allPresent = adds
     .filter((e) => e.endpoint_ms !== null && e.rule_ms !== null && e.route_ms !== null)
     .map((e) => Math.max(e.endpoint_ms!, e.rule_ms!, e.route_ms!));
+  const afterDefault = adds
+    .filter((e) => e.endpoint_ms !== null && e.main_default_ms !== null)
+    .map((e) => e.endpoint_ms! - e.main_default_ms!);
   const addEndpoint = seen(adds, "endpoint_ms");
   const delEndpoint = seen(dels, "endpoint_ms");
   return {
@@ -97,6 +108,8 @@ function summarise(allAdds: AddrEvent[], dels: AddrEvent[], ours: boolean, opts:
     rule: ours ? distribution(seen(adds, "rule_ms")) : "n/a",
     route: ours ? distribution(seen(adds, "route_ms")) : "n/a",
     all: ours ? distribution(allPresent) : "n/a",
+    main_default: distribution(seen(adds, "main_default_ms")),
+    endpoint_after_main_default: distribution(afterDefault),
     removal: { ...distribution(delEndpoint), n: dels.length, misses: dels.length - delEndpoint.length },
     triggers: { nmcli: opts.cycles, carrier: opts.carrierCycles },
     link_ups_after_a_stale_endpoint: allAdds.length - adds.length,

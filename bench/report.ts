@@ -36,6 +36,12 @@ export function markdown(r: Results, svgName: string | undefined): string {
     ), "");
     out.push("NetworkManager and mptcpd make no rule or route: n/a. A missed removal is an endpoint left behind " +
       `(stale) for at least the probe's ${Object.values(r.reaction)[0]?.probe_timeout_ms} ms.`, "");
+    out.push("The link's own default route in main, which NetworkManager adds in every rig, against the endpoint " +
+      "(negative: the endpoint came before the route; mptcp-policy waits for the link's gateway, see bench/endpoint-order.sh):", "");
+    out.push(...table(
+      ["system", "address → default route in main", "default route in main → endpoint"],
+      SYSTEMS.filter((s) => r.reaction?.[s]).map((s) => [s, dist(r.reaction![s]!.main_default), dist(r.reaction![s]!.endpoint_after_main_default)]),
+    ), "");
     if (svgName) out.push(`![latency distributions](${svgName})`, "");
   }
   if (r.scale) {

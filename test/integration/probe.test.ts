@@ -33,6 +33,7 @@ interface AddrEvent {
   endpoint_ms: number | null;
   rule_ms: number | null;
   route_ms: number | null;
+  main_default_ms: number | null;
   endpoint_id: number | null;
   endpoint_flags: number | null;
   first_poll_ms: number | null;
@@ -178,6 +179,38 @@ describe.skipIf(reason !== null && !process.env.CI)("bench/probe.py reaction-tim
       `probe add: endpoint ${add.endpoint_ms} ms, rule ${add.rule_ms} ms, route ${add.route_ms} ms; ` +
         `del: endpoint ${del.endpoint_ms} ms, rule ${del.rule_ms} ms, route ${del.route_ms} ms`,
     );
+  });
+
+  it("times the link's own default route in main, and only in main", async () => {
+    const probe = await start(["--duration", "30", "--timeout-ms", "300", "--want", "endpoint,main_default"]);
+    // A default route through the link in another table is not the link's own default route.
+    const b = "10.77.4.2";
+    ip(ns, "addr", "add", `${b}/24`, "dev", "v0");
+    ip(ns, "route", "add", "default", "via", "10.77.4.1", "dev", "v0", "table", "1234");
+    ip(ns, "mptcp", "endpoint", "add", b, "dev", "v0", "id", "12", "subflow");
+    const other = await probe.event("add", b);
+    expect(other.endpoint_ms).not.toBeNull();
+    expect(other.main_default_ms).toBeNull();
+    ip(ns, "mptcp", "endpoint", "delete", "id", "12");
+    ip(ns, "addr", "del", `${b}/24`, "dev", "v0");
+    await probe.event("del", b);
+
+    const a = "10.77.3.2";
+    ip(ns, "addr", "add", `${a}/24`, "dev", "v0");
+    await sleep(3);
+    ip(ns, "mptcp", "endpoint", "add", a, "dev", "v0", "id", "11", "subflow");
+    ip(ns, "route", "add", "default", "via", "10.77.3.1", "dev", "v0");
+    const add = await probe.event("add", a);
+    expect(add.endpoint_ms).not.toBeNull();
+    expect(add.main_default_ms).not.toBeNull();
+    // Made after the endpoint by another `ip` process.
+    expect(add.main_default_ms!).toBeGreaterThan(add.endpoint_ms!);
+    ip(ns, "mptcp", "endpoint", "delete", "id", "11");
+    // The kernel flushes the default route with the link's last IPv4 address.
+    ip(ns, "addr", "del", `${a}/24`, "dev", "v0");
+    const del = await probe.event("del", a);
+    expect(del.main_default_ms).not.toBeNull();
+    expect(await probe.stop()).toMatchObject({ add: { count: 2, main_default: { seen: 1, missed: 1 } } });
   });
 
   it("reports endpoint_ms null when no endpoint appears, and counts stale endpoints", async () => {
