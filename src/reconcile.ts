@@ -46,8 +46,7 @@ export interface Assessment {
   plan: Plan;
 }
 
-/** Reads the kernel and plans against it; changes nothing. */
-/** Plans against `current` when the caller knows it, else reads the kernel first. */
+/** Plans against `known` when the caller knows the kernel's state, else reads it first; changes nothing. */
 export async function assess(
   snapshot: NmSnapshot,
   policy: Policy,
@@ -59,40 +58,50 @@ export async function assess(
   return { current, desired, plan: planChanges(desired, current, policy.marks) };
 }
 
-export interface Outcome extends Assessment {
+/** A plan applied, not yet re-read. */
+export interface Applied extends Assessment {
   applied: ApplyResult;
+  /** performance.now() when each stage ended (debug logs time the reaction path with them). */
+  at: { planned: number; applied?: number };
+}
+
+export interface Outcome extends Applied {
   /** What a re-read still finds to do after applying: empty when the kernel matches the policy. */
   remaining: Operation[];
   /** The kernel as the last read saw it (after applying, when anything was applied). */
   final: KernelState;
-  /** performance.now() when each stage ended (debug logs time the reaction path with them). */
-  at: { planned: number; applied?: number; verified?: number };
+  at: Applied["at"] & { verified?: number };
 }
 
 /**
- * One level-triggered reconcile. A failed operation is reported, never thrown; the re-read decides.
- * `known` skips the first read: the daemon passes the state its last reconcile read back, patched with the
- * kernel's address events since, so an address costs a plan and one batch round trip before its endpoint
- * is in. The re-read after applying is never skipped.
+ * Plans against `known` (or a fresh read when the caller has none) and applies; a failed operation is
+ * reported, never thrown. The daemon passes the state its last run read back, patched with the kernel's
+ * events since, so an address costs a plan and one batch round trip before its endpoint is in.
  */
+export async function planAndApply(snapshot: NmSnapshot, policy: Policy, io: KernelIo, known?: KernelState): Promise<Applied> {
+  const before = await assess(snapshot, policy, io, known);
+  const planned = performance.now();
+  if (before.plan.operations.length === 0) return { ...before, applied: { applied: [], failed: [] }, at: { planned } };
+  const applied = await applyPlan(before.plan, io);
+  return { ...before, applied, at: { planned, applied: performance.now() } };
+}
+
+/** The re-read after applying, which decides: what is still to do, and the kernel as it now is. */
+export async function verify(snapshot: NmSnapshot, policy: Policy, io: KernelIo, run: Applied): Promise<Outcome> {
+  const after = await assess(snapshot, policy, io);
+  return { ...run, remaining: after.plan.operations, final: after.current, at: { ...run.at, verified: performance.now() } };
+}
+
+/** One level-triggered reconcile: plan, apply, and re-read whenever anything was applied. */
 export async function reconcile(
   snapshot: NmSnapshot,
   policy: Policy,
   io: KernelIo,
   known?: KernelState,
 ): Promise<Outcome> {
-  const before = await assess(snapshot, policy, io, known);
-  const planned = performance.now();
-  if (before.plan.operations.length === 0) {
-    return { ...before, applied: { applied: [], failed: [] }, remaining: [], final: before.current, at: { planned } };
-  }
-  const applied = await applyPlan(before.plan, io);
-  const appliedAt = performance.now();
-  const after = await assess(snapshot, policy, io);
-  return {
-    ...before, applied, remaining: after.plan.operations, final: after.current,
-    at: { planned, applied: appliedAt, verified: performance.now() },
-  };
+  const run = await planAndApply(snapshot, policy, io, known);
+  if (run.plan.operations.length === 0) return { ...run, remaining: [], final: run.current };
+  return verify(snapshot, policy, io, run);
 }
 
 /** A desired state that wants nothing: planning against it sweeps every object we own and leaves limits alone. */

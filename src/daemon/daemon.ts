@@ -1,6 +1,7 @@
 // The daemon's composition root. Triggers (NetworkManager signals, kernel address and link events, the
-// resync timer, SIGHUP) only request a reconcile; the loop runs one at a time, and each run re-reads the
-// kernel under the apply lock and plans against NetworkManager's snapshot, which the watch keeps current.
+// resync timer, SIGHUP) only request a reconcile; the loop runs one at a time, each under the apply lock,
+// planning from the kernel's state (cached or read, see FirstRead) and NetworkManager's snapshot, which the
+// watch keeps current; the last run of a burst re-reads the kernel to verify.
 import { acquireLock, writeDaemonPidFile } from "../apply/lock.js";
 import { watchKernel, type KernelEvent } from "../kernel/monitor.js";
 import type { Logger } from "../log.js";
@@ -8,11 +9,11 @@ import type { Policy } from "../model/types.js";
 import { connectNmBus, type NmBus } from "../nm/bus.js";
 import { watchNetworkManager, type NmWatch } from "../nm/watch.js";
 import { formatDiagnostic, type LoadResult } from "../policy/load.js";
-import { openKernelIo, reconcile, refreshUnmonitored, sweep } from "../reconcile.js";
+import { openKernelIo, planAndApply, refreshUnmonitored, sweep, verify, type Outcome } from "../reconcile.js";
 import type { KernelState, NmSnapshot } from "../model/types.js";
 import { locateNmConf, readNmConf, type NmConfPaths } from "../nm/conf.js";
 import { watchNmConf, type NmConfWatch } from "../nm/conf-watch.js";
-import { isNeighbourNoise, patchKnown } from "./kernel-cache.js";
+import { isNeighbourNoise, patchKnown, withApplied } from "./kernel-cache.js";
 import { serialLoop } from "./loop.js";
 import { startMetricsFile, type MetricsFileOptions } from "./metrics.js";
 import { conflictReporter, heldReporter, reportOperations, stageTimes } from "./report.js";
@@ -110,6 +111,8 @@ export function startDaemon(opts: DaemonOptions): Daemon {
   let wakeConnect: (() => void) | undefined;
   /** What the last reconcile read back, patched with address and link events since; undefined: read first. */
   let known: KernelState | undefined;
+  /** `known` holds writes of a run that left its re-read to the next run: that run re-reads, whatever it applies. */
+  let unverified = false;
   /**
    * Kernel events since the current reconcile started: its final read may have come before them, so they are
    * applied again on top of it (each patch is idempotent: an address or route added twice is there once).
@@ -140,24 +143,36 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     const cached = known;
     const read = firstRead(reasons, cached !== undefined && lockMs < 1);
     eventsDuringRun = [];
-    let outcome;
+    let outcome: Outcome | undefined;
+    let run;
     try {
       const snapshot = { ...watch.snapshot(), ...nmConf };
       const current =
         cached === undefined || read === "full" ? undefined : read === "cache" ? cached : await refreshUnmonitored(io, cached);
-      outcome = await reconcile(snapshot, policy, io, current);
+      run = await planAndApply(snapshot, policy, io, current);
+      const toVerify = run.plan.operations.length > 0 || (unverified && read !== "full");
+      // A run is waiting (the next address of a burst, the gateway right after an address): it plans from
+      // these writes and the last run of the burst re-reads, so this run's re-read would only delay it.
+      if (!toVerify) outcome = { ...run, remaining: [], final: run.current };
+      else if (!loop.pending()) outcome = await verify(snapshot, policy, io, run);
     } finally {
       await lock.release();
     }
-    known = eventsDuringRun.reduce<KernelState | undefined>((k, e) => k && patchKnown(k, e), outcome.final);
+    unverified = outcome === undefined;
+    const final = outcome?.final ?? withApplied(run.current, run.applied.applied);
+    known = eventsDuringRun.reduce<KernelState | undefined>((k, e) => k && patchKnown(k, e), final);
     const ms = Number((performance.now() - started).toFixed(2));
-    const held = outcome.desired.held.length;
-    log.debug({ reasons, ms, lockMs, read, operations: outcome.plan.operations.length, held, stages: stageTimes(requestedAt, started, outcome.at) }, "reconciled");
+    const held = run.desired.held.length;
+    log.debug({
+      reasons, ms, lockMs, read, operations: run.plan.operations.length, held,
+      ...(unverified && { verified: "by the next run" }), stages: stageTimes(requestedAt, started, outcome?.at ?? run.at),
+    }, "reconciled");
     metrics?.reconciled({
-      seconds: ms / 1000, conflicts: outcome.plan.conflicts.length, addresses: outcome.final.addresses,
-      managed: outcome.desired.devices.map((d) => d.device),
+      seconds: ms / 1000, conflicts: run.plan.conflicts.length, addresses: final.addresses,
+      managed: run.desired.devices.map((d) => d.device),
     });
-    const unfinished = outcome.applied.failed.length > 0 || outcome.remaining.length > 0;
+    const remaining = outcome?.remaining ?? [];
+    const unfinished = run.applied.failed.length > 0 || remaining.length > 0;
     // What the re-read still finds either follows news that came during the run (a gateway's default route
     // right after the address: the run that news requested handles it, from the cache) or, with no news,
     // means the cache missed drift nobody announces: then a full reconcile decides.
@@ -169,15 +184,15 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     // A run from the cache that missed, or a link that changed again while we applied (a flap): the run
     // requested next owns what is left over, so it is no warning yet.
     if (unfinished && loop.pending()) {
-      reportOperations(log.child({ component: "apply" }), { ...outcome, applied: { ...outcome.applied, failed: [] }, remaining: [] });
-      log.debug({ failed: outcome.applied.failed.length, remaining: outcome.remaining.length }, "running again");
+      reportOperations(log.child({ component: "apply" }), { applied: { ...run.applied, failed: [] }, remaining: [] });
+      log.debug({ failed: run.applied.failed.length, remaining: remaining.length }, "running again");
     } else {
-      reportOperations(log.child({ component: "apply" }), outcome);
+      reportOperations(log.child({ component: "apply" }), { applied: run.applied, remaining });
       if (unfinished) scheduleRetry();
       else retryMs = RETRY_FIRST_MS;
     }
-    reportConflicts(outcome.plan.conflicts);
-    reportHeld(outcome.desired.held);
+    reportConflicts(run.plan.conflicts);
+    reportHeld(run.desired.held);
   };
 
   const loop = serialLoop(runReconcile, (error) => {

@@ -1,9 +1,11 @@
 // The kernel state the daemon's last reconcile read back, kept current with `ip monitor`'s address, link,
 // main-table gateway and prefix, and router-neighbour events, so that a reconcile an address event started
-// can plan at once instead of reading the kernel first.
-// It only ever stands in for that first read: every reconcile still re-reads after applying.
+// can plan at once instead of reading the kernel first; and with the daemon's own writes when a run leaves
+// its re-read to the run already waiting behind it (withApplied).
+// It only ever stands in for a run's first read: the last run of every burst re-reads after applying.
 import type { KernelEvent } from "../kernel/monitor.js";
-import type { KernelAddress, KernelState } from "../model/types.js";
+import type { Endpoint, KernelAddress, KernelState, Operation } from "../model/types.js";
+import { routeKey, ruleKey } from "../plan/routing.js";
 
 /** The state with the event applied, or undefined when the event says something the cache cannot follow. */
 export function patchKnown(known: KernelState, event: KernelEvent): KernelState | undefined {
@@ -46,6 +48,49 @@ export function patchKnown(known: KernelState, event: KernelEvent): KernelState 
     case "monitor-restarted":
       return undefined;
   }
+}
+
+/**
+ * The state after `applied` (operations the kernel accepted), as a re-read would show our own writes: the
+ * planner made each of them from the same entries it compares, so planning again against the result finds
+ * them done. Deletes of objects already gone count as applied and remove nothing.
+ */
+export function withApplied(state: KernelState, applied: readonly Operation[]): KernelState {
+  return applied.reduce(applyOne, state);
+}
+
+function applyOne(state: KernelState, op: Operation): KernelState {
+  switch (op.op) {
+    case "limits-set":
+      return { ...state, limits: op.limits };
+    case "endpoint-add": {
+      const { id, address } = op.endpoint;
+      return { ...state, endpoints: [...state.endpoints.filter((e) => e.id !== id && e.address !== address), op.endpoint] };
+    }
+    case "endpoint-change":
+      return { ...state, endpoints: state.endpoints.map((e) => (e.id === op.id ? withBackup(e, op.backup) : e)) };
+    case "endpoint-delete":
+      return { ...state, endpoints: state.endpoints.filter((e) => e.id !== op.id) };
+    case "route-add":
+    case "route-delete": {
+      const key = routeKey(op.route);
+      const others = state.routes.filter((r) => routeKey(r) !== key);
+      return { ...state, routes: op.op === "route-add" ? [...others, op.route] : others };
+    }
+    case "rule-add":
+    case "rule-delete": {
+      const key = ruleKey(op.rule);
+      const others = state.rules.filter((r) => ruleKey(r) !== key);
+      return { ...state, rules: op.op === "rule-add" ? [...others, op.rule] : others };
+    }
+    case "rp-filter-set":
+      return { ...state, rpFilter: { ...state.rpFilter, [op.ifname]: op.value } };
+  }
+}
+
+function withBackup(endpoint: Endpoint, backup: boolean): Endpoint {
+  const others = endpoint.flags.filter((f) => f !== "backup");
+  return { ...endpoint, flags: backup ? [...others, "backup"] : others };
 }
 
 /**

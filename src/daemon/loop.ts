@@ -1,7 +1,8 @@
 // One reconcile at a time, and never a reconcile per signal. A request while idle starts a run on the next
 // microtask, so the lines of one `ip monitor` read and the signals of one D-Bus message batch fold into it;
 // requests while a run is going collapse into exactly one more run afterwards, which sees everything they
-// announced because every run re-reads. No timers: the fast path (an address appears) costs no delay.
+// announced (the kernel cache follows the events, NetworkManager's snapshot the signals). No timers: the fast
+// path (an address appears) costs no delay.
 
 export interface Loop {
   /** Asks for a run; `reason` is passed on to it (for the logs). */

@@ -66,8 +66,10 @@ function diff<T>(
   };
 }
 
-const routeKey = (r: RouteEntry): string =>
+/** What makes two routes the same route to the planner (and to anything that patches the kernel state). */
+export const routeKey = (r: RouteEntry): string =>
   [r.family, r.table, r.dst, r.gateway ?? "", r.dev, r.scope ?? "", r.src ?? ""].join("|");
 const routeIdentity = (r: RouteEntry): string => [r.family, r.dev, r.dst].join("|");
-const ruleKey = (r: RuleEntry): string => [r.family, r.priority, r.from, r.table].join("|");
+/** What makes two rules the same rule to the planner. */
+export const ruleKey = (r: RuleEntry): string => [r.family, r.priority, r.from, r.table].join("|");
 const ruleIdentity = (r: RuleEntry): string => [r.family, r.from].join("|");

@@ -1,10 +1,11 @@
 // The daemon's composition root with a fake NetworkManager (connectBus) and a real kernel in a throw-away
 // namespace (netns). Every wait is on a log line or a kernel state the test caused, never a fixed delay.
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
+import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { firstRead, kernelTrigger, startDaemon, type Daemon, type FirstRead } from "../../../src/daemon/daemon.js";
 import type { KernelEvent } from "../../../src/kernel/monitor.js";
@@ -188,6 +189,37 @@ describeNeeding(netnsPrerequisites(), "startDaemon on a fake NetworkManager and 
     expect(added?.command).toContain(address);
     expect(endpoints().map((e) => e.address)).toContain(address);
     expect(out.lines.slice(mark).filter((l) => l.msg === "reconciled" && l.reasons!.includes("recheck"))).toEqual([]);
+  });
+
+  it("leaves a run's re-read to the run waiting behind it, which re-reads even with nothing to do", async () => {
+    await start().started;
+    await reconciled((l) => l.reasons!.includes("start"));
+    // wan0's new address makes an endpoint; one on wan0's peer end (no NetworkManager device) only asks for a
+    // run, which finds nothing to do. The second comes from an ip process started without blocking this
+    // process (the daemon's): try until it arrived while the first one's run was applying.
+    const address = "10.237.1.6";
+    const other = "10.237.3.7";
+    for (let tries = 0; tries < 25; tries++) {
+      const mark = out.lines.length;
+      ns.ip("addr", "add", `${address}/24`, "dev", "wan0");
+      await promisify(execFile)("ip", ["-n", ns.name, "addr", "add", `${other}/24`, "dev", "wan0p"]);
+      const last = await reconciled((l) => l.reasons!.some((r) => r.includes(`address-added ${other} `)), mark);
+      expect(endpoints().map((e) => e.address)).toContain(address);
+      const first = out.lines.slice(mark).find((l) => l.msg === "reconciled");
+      if (first !== last && first?.verified === "by the next run") {
+        expect(first.stages).not.toHaveProperty("verified");
+        expect(last.operations).toBe(0);
+        expect(last.verified).toBeUndefined();
+        expect(last.stages).toHaveProperty("verified");
+        expect(out.lines.slice(mark).filter((l) => l.msg === "reconciled" && l.reasons!.includes("recheck"))).toEqual([]);
+        return;
+      }
+      const removedMark = out.lines.length;
+      ns.ip("addr", "del", `${other}/24`, "dev", "wan0p");
+      ns.ip("addr", "del", `${address}/24`, "dev", "wan0");
+      await reconciled((l) => l.reasons!.some((r) => r.includes(`address-removed ${address} `)), removedMark);
+    }
+    throw new Error("the second address never came while the first one's run was applying in 25 tries");
   });
 
   it("requests a full recheck when a fast run's re-read finds drift the cache could not see", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { isNeighbourNoise, patchKnown } from "../../../src/daemon/kernel-cache.js";
+import { isNeighbourNoise, patchKnown, withApplied } from "../../../src/daemon/kernel-cache.js";
 import type { KernelEvent } from "../../../src/kernel/monitor.js";
-import type { KernelAddress, KernelState } from "../../../src/model/types.js";
+import type { KernelAddress, KernelState, Reason, RouteEntry, RuleEntry } from "../../../src/model/types.js";
 
 const wan: KernelAddress = { ifname: "wan0", family: "ipv4", address: "10.1.1.2", prefix: 24, scope: "global", flags: [] };
 const known: KernelState = {
@@ -94,5 +94,43 @@ describe("patchKnown", () => {
     patchKnown(known, { kind: "address-removed", ...wan });
     patchKnown(known, { kind: "link", ifname: "wan0", up: false });
     expect(known).toEqual(copy);
+  });
+});
+
+// Every kind against a real kernel's read-back: test/unit/reconcile.test.ts, for each case directory. Here what
+// the round trip cannot show: rp_filter (read in the test's own namespace there) and deletes of objects gone.
+describe("withApplied", () => {
+  const route: RouteEntry = { family: "ipv4", table: 1001, dst: "default", dev: "wan0", gateway: "10.1.1.1", protocol: 203 };
+  const rule: RuleEntry = { family: "ipv4", priority: 5000, from: "10.1.1.2", table: 1001, protocol: 203 };
+  const reason: Reason = { device: "wan0", rule: "wan" };
+
+  it("sets rp_filter for the link and leaves the others", () => {
+    const next = withApplied({ ...known, rpFilter: { all: 0, wan0: 1, lte0: 1 } }, [{ op: "rp-filter-set", ifname: "wan0", value: 2, reason }]);
+    expect(next.rpFilter).toEqual({ all: 0, wan0: 2, lte0: 1 });
+  });
+
+  it("adds, then deletes, a route and a rule; a delete of what is gone removes nothing else", () => {
+    const added = withApplied(known, [{ op: "route-add", route, reason }, { op: "rule-add", rule, reason }]);
+    expect(added.routes).toEqual([route]);
+    expect(added.rules).toEqual([rule]);
+    const deleted = withApplied(added, [
+      { op: "route-delete", route, reason: "not wanted" },
+      { op: "rule-delete", rule: { ...rule, table: 1002 }, reason: "not wanted" },
+    ]);
+    expect(deleted.routes).toEqual([]);
+    expect(deleted.rules).toEqual([rule]);
+  });
+
+  it("replaces an endpoint on the same address or id, flips backup in place, and deletes by id", () => {
+    const added = withApplied(known, [{ op: "endpoint-add", endpoint: { id: 101, address: "10.1.1.2", flags: ["subflow", "backup"], dev: "wan0" }, reason }]);
+    expect(added.endpoints).toEqual([{ id: 101, address: "10.1.1.2", flags: ["subflow", "backup"], dev: "wan0" }]);
+    const flipped = withApplied(added, [{ op: "endpoint-change", id: 101, address: "10.1.1.2", backup: false, reason }]);
+    expect(flipped.endpoints[0]!.flags).toEqual(["subflow"]);
+    expect(withApplied(flipped, [{ op: "endpoint-delete", id: 101, address: "10.1.1.2", reason: "not wanted" }]).endpoints).toEqual([]);
+  });
+
+  it("takes the limits set", () => {
+    const limits = { subflows: 4, addAddrAccepted: 4 };
+    expect(withApplied(known, [{ op: "limits-set", limits, reason: "policy" }]).limits).toEqual(limits);
   });
 });
