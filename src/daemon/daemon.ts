@@ -8,6 +8,8 @@ import type { Logger } from "../log.js";
 import type { Policy } from "../model/types.js";
 import { connectNmBus, type NmBus } from "../nm/bus.js";
 import { watchNetworkManager, type NmWatch } from "../nm/watch.js";
+import { deviceStateName } from "../nm/nm-enums.js";
+import { stateGetsNothing } from "../desired/index.js";
 import { formatDiagnostic, type LoadResult } from "../policy/load.js";
 import { openKernelIo, planAndApply, refreshUnmonitored, sweep, verify, type Outcome } from "../reconcile.js";
 import type { KernelState, NmSnapshot } from "../model/types.js";
@@ -53,6 +55,8 @@ const KERNEL_REASON = "kernel event: ";
 /** `nm <interface>`: NetworkManager's facts for one device changed; `nm all`: it was read in full (a restart). */
 const NM_REASON = "nm ";
 const NM_ALL = "nm all";
+/** NetworkManager signalled a state in which the device gets nothing, before the device was re-read. */
+const NM_STATE_REASON = "nm state: ";
 
 /**
  * What a run reads before planning. Kernel events alone change only what the cache follows ("cache"). A
@@ -60,13 +64,15 @@ const NM_ALL = "nm all";
  * event announces: those are re-read on top of the cache ("unmonitored"), not the whole kernel, so a burst
  * of device signals (32 links activating) does not hold the address events behind full reads. Anything else
  * (start, resync, reload, retry, a NetworkManager restart, a CLI apply that held the lock) reads it all.
+ * A state signalled at once (a device going down) only takes away: the cache serves, and what NetworkManager
+ * wrote meanwhile is read by the run the device's re-read requests.
  */
 export type FirstRead = "cache" | "unmonitored" | "full";
 
 export function firstRead(reasons: readonly string[], cacheUsable: boolean): FirstRead {
   if (!cacheUsable) return "full";
   const isNmDevice = (r: string) => r.startsWith(NM_REASON) && r !== NM_ALL;
-  if (reasons.every((r) => r.startsWith(KERNEL_REASON))) return "cache";
+  if (reasons.every((r) => r.startsWith(KERNEL_REASON) || r.startsWith(NM_STATE_REASON))) return "cache";
   return reasons.every((r) => r.startsWith(KERNEL_REASON) || isNmDevice(r)) ? "unmonitored" : "full";
 }
 
@@ -250,6 +256,10 @@ export function startDaemon(opts: DaemonOptions): Daemon {
         return await watchNetworkManager(opts.connectBus ?? (() => connectNmBus()), onNmChange, {
           onError: (error) => nmLog.warn({ error: error.message }, "NetworkManager watch"),
           beforeRead: () => loop.idle(),
+          statesAtOnce: {
+            take: stateGetsNothing,
+            onState: (iface, state) => loop.request(`${NM_STATE_REASON}${iface} ${deviceStateName(state)}`),
+          },
         });
       } catch (error) {
         nmLog.warn({ error: (error as Error).message, retryMs: delay }, "cannot reach NetworkManager on the bus");

@@ -1,7 +1,9 @@
 // Keeps an NmSnapshot current from NetworkManager's signals, so the daemon never re-reads every device
-// per event. A signal only says "this device may have changed": the device is re-read (payloads are
-// not trusted), and a burst (con up emits eight StateChanged in a few ms) costs one or two reads, not
-// eight, because signals arriving during a read only mark the device for one more read.
+// per event. A signal only says "this device may have changed": the device is re-read, and a burst (con up
+// emits eight StateChanged in a few ms) costs one or two reads, not eight, because signals arriving during a
+// read only mark the device for one more read. The one payload taken as it comes is a StateChanged's new
+// state, when the caller asks for it (statesAtOnce): NetworkManager signals DEACTIVATING 1.5-2.5 ms before it
+// removes the link's address (measured with 1.42), and a re-read would take longer than that.
 import type { NmDevice, NmSnapshot } from "../model/types.js";
 import { NM_PATH, NM_SERVICE, type BusSignal, type NmBus } from "./bus.js";
 import { changesNothingWatched } from "./ignored-signals.js";
@@ -35,10 +37,17 @@ export interface WatchOptions {
    * started (NetworkManager signals in the same milliseconds) stretched it from ~3 ms to 20–40 ms.
    */
   beforeRead?: () => Promise<void>;
+  /**
+   * States taken from a device's StateChanged signal at once, before its re-read (which still follows): the
+   * caller names those it acts on whatever else the device reports (`take`) and hears of each (`onState`).
+   * A device read that began before such a signal keeps the signalled state.
+   */
+  statesAtOnce?: { take: (state: number) => boolean; onState: (iface: string, state: number) => void };
 }
 
 const DEVICE_PREFIX = `${NM_PATH}/Devices/`;
 const MANAGER_IFACE = "org.freedesktop.NetworkManager";
+const DEVICE_IFACE = "org.freedesktop.NetworkManager.Device";
 
 export async function watchNetworkManager(
   connect: () => Promise<NmBus>,
@@ -66,15 +75,22 @@ export async function watchNetworkManager(
   let closed = false;
   let reconnectTimer: NodeJS.Timeout | undefined;
   const removals = new Map<string, NodeJS.Timeout>();
+  /** States taken from signals (statesAtOnce), numbered so that a read begun before a signal cannot undo it. */
+  const signalled = new Map<string, { state: number; seq: number }>();
+  let signalSeq = 0;
   const cancelRemovals = () => {
     for (const timer of removals.values()) clearTimeout(timer);
     removals.clear();
   };
 
-  const store = (raw: RawDevice) => {
+  /** `readFrom`: signalSeq when the read that returned `raw` began. */
+  const store = (raw: RawDevice, readFrom: number) => {
     for (const [related, device] of owners) if (device === raw.path) owners.delete(related);
     for (const related of relatedPaths(raw)) owners.set(related, raw.path);
-    const next = toNmDevice(raw);
+    const newer = signalled.get(raw.path);
+    if (newer !== undefined && newer.seq <= readFrom) signalled.delete(raw.path);
+    const read = toNmDevice(raw);
+    const next = newer !== undefined && newer.seq > readFrom ? { ...read, state: newer.state } : read;
     const previous = devices.get(raw.path);
     devices.set(raw.path, next);
     return previous === undefined || JSON.stringify(previous) !== JSON.stringify(next) ? next : undefined;
@@ -98,9 +114,11 @@ export async function watchNetworkManager(
       do {
         dirty.delete(path);
         let raw: RawDevice | undefined;
+        let readFrom = signalSeq;
         try {
           await options.beforeRead?.();
           if (closed || started !== generation) return;
+          readFrom = signalSeq;
           raw = await readRawDevice(bus, path);
         } catch (error) {
           // Gone between the signal and the read: DeviceRemoved follows, or already came.
@@ -109,7 +127,7 @@ export async function watchNetworkManager(
         if (closed || started !== generation) return;
         if (raw === undefined) continue;
         const previous = devices.get(path)?.interface;
-        const changed = store(raw);
+        const changed = store(raw, readFrom);
         if (changed) {
           if (previous && previous !== changed.interface) onChange(previous);
           onChange(changed.interface);
@@ -124,11 +142,12 @@ export async function watchNetworkManager(
     const run = (async () => {
       const mine = ++generation;
       reading.clear();
+      const readFrom = signalSeq;
       const snapshot = await readRawDevices(bus);
       if (closed || mine !== generation) return;
       devices.clear();
       owners.clear();
-      for (const raw of snapshot.devices) store(raw);
+      for (const raw of snapshot.devices) store(raw, readFrom);
       version = snapshot.version;
     })();
     fullRead = run;
@@ -191,6 +210,7 @@ export async function watchNetworkManager(
       }
       return;
     }
+    if (signal.iface === DEVICE_IFACE && signal.member === "StateChanged") takeStateAtOnce(signal);
     if (changesNothingWatched(signal)) return;
     if (fullRead) {
       signalledDuringFullRead.add(signal.path);
@@ -198,6 +218,16 @@ export async function watchNetworkManager(
     }
     const device = deviceOf(signal.path);
     if (device !== undefined && (devices.has(device) || reading.has(device))) void readDevice(device);
+  };
+
+  const takeStateAtOnce = (signal: BusSignal) => {
+    const [state] = signal.body;
+    const device = devices.get(signal.path);
+    if (!options.statesAtOnce || device === undefined || typeof state !== "number" || !options.statesAtOnce.take(state)) return;
+    signalled.set(signal.path, { state, seq: ++signalSeq });
+    if (device.state === state) return;
+    devices.set(signal.path, { ...device, state });
+    options.statesAtOnce.onState(device.interface, state);
   };
 
   const deviceOf = (path: string) => (path.startsWith(DEVICE_PREFIX) ? path : owners.get(path));

@@ -55,6 +55,11 @@ describe("firstRead", () => {
     [["NetworkManager configuration file changed"], true, "full"],
     [[address], false, "full"],
     [["nm wan0"], false, "full"],
+    // A device going down, signalled before its re-read: only takes away, so the cache serves.
+    [["nm state: wan0 deactivating"], true, "cache"],
+    [[address, "nm state: wan0 deactivating"], true, "cache"],
+    [["nm state: wan0 deactivating", "nm wan0"], true, "unmonitored"],
+    [["nm state: wan0 deactivating"], false, "full"],
   ])("%j, cache usable %s → %s", (reasons, usable, read) => {
     expect(firstRead(reasons, usable)).toBe(read);
   });
@@ -251,6 +256,20 @@ describeNeeding(netnsPrerequisites(), "startDaemon on a fake NetworkManager and 
       return;
     }
     throw new Error("no NetworkManager-signalled run read only the unmonitored state in 25 tries");
+  });
+
+  it("removes a link's endpoint on NetworkManager's DEACTIVATING signal, before re-reading the device", async () => {
+    await start().started;
+    await reconciled((l) => l.reasons!.includes("start"));
+    const mark = out.lines.length;
+    nm.stateChanged(LTE.path, 110);
+    const run = await reconciled((l) => l.reasons!.includes("nm state: lte0 deactivating"), mark);
+    expect(run.reasons!.some((r) => r.startsWith("nm lte0"))).toBe(false); // the device's re-read waits for the run
+    const from = out.lines.indexOf(run);
+    const next = out.lines.findIndex((l, i) => i > from && l.msg === "reconciled");
+    const ops = out.lines.slice(from, next === -1 ? undefined : next).filter((l) => l.op !== undefined);
+    expect(ops.map((l) => [l.op, l.command])).toContainEqual(["endpoint-delete", expect.stringMatching(/^ip mptcp endpoint delete id \d+$/)]);
+    expect(endpoints().map((e) => e.address)).not.toContain("10.237.2.2");
   });
 
   it("re-reads NetworkManager after a restart and keeps the endpoints meanwhile", async () => {

@@ -61,6 +61,50 @@ describe("watchNetworkManager with a fake bus", () => {
     expect(changes).toEqual(["lte0"]);
   });
 
+  it("takes a state the caller asks for from StateChanged at once, tells it, and still re-reads the device", async () => {
+    const nm = fakeNm();
+    const lte = fixture("veth-metered-never-default.json");
+    nm.addDevice(lte);
+    const states: [string, number][] = [];
+    const changes: string[] = [];
+    const statesAtOnce = { take: (s: number) => s === 110 || s === 20, onState: (i: string, s: number) => void states.push([i, s]) };
+    const watch = await settled(watchNetworkManager(async () => nm, (c) => changes.push(c), { statesAtOnce }));
+    nm.deviceReads.clear();
+    nm.stateChanged(lte.path, 90); // not asked for: learnt by the re-read only
+    expect(stateOf(watch, "lte0")).toBe(100);
+    await settle();
+    expect(stateOf(watch, "lte0")).toBe(90);
+    nm.stateChanged(lte.path, 110);
+    expect(stateOf(watch, "lte0")).toBe(110); // before any answer from the bus
+    expect(states).toEqual([["lte0", 110]]);
+    await settle();
+    expect(nm.deviceReads.get(lte.path)).toBe(2);
+    expect(changes).toEqual(["lte0"]); // the 90; the 110 was told through onState, and the re-read found no more
+  });
+
+  it("keeps a signalled state over a device read that began before the signal", async () => {
+    const nm = fakeNm();
+    const lte = fixture("veth-metered-never-default.json");
+    nm.addDevice(lte);
+    const seenBeforeReads: (number | undefined)[] = [];
+    let watch: Awaited<ReturnType<typeof watchNetworkManager>> | undefined;
+    const options = {
+      statesAtOnce: { take: (s: number) => s === 110, onState: () => {} },
+      beforeRead: async () => void seenBeforeReads.push(watch && stateOf(watch, "lte0")),
+    };
+    watch = await settled(watchNetworkManager(async () => nm, () => {}, options));
+    // A read starts; while it is on the bus NetworkManager signals DEACTIVATING, which that read's answer predates
+    // (the fake still answers 100).
+    nm.emit({ path: lte.path, iface: "org.freedesktop.DBus.Properties", member: "PropertiesChanged", body: [DEVICE_IFACE, { Metered: 1 }, []] });
+    await settle(1); // the read's first call is on the bus (answered after 2 ms)
+    nm.emit({ path: lte.path, iface: DEVICE_IFACE, member: "StateChanged", body: [110, 100, 39] });
+    await settle();
+    // Before the second read (the one the signal asked for) the first read's answer had not undone the 110;
+    // the second began after the signal, so its answer stands.
+    expect(seenBeforeReads).toEqual([100, 110]);
+    expect(stateOf(watch, "lte0")).toBe(100);
+  });
+
   it("does not re-read a device for property changes the snapshot does not use, and does for the rest", async () => {
     const { nm, watch, changes, wan } = await setup();
     const properties = (path: string, iface: string, changed: Record<string, unknown>, invalidated: string[] = []) =>
