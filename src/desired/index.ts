@@ -39,15 +39,6 @@ export function deviceCounts(device: NmDevice): boolean {
 }
 
 /**
- * States in which a device gets nothing whatever addresses the kernel holds (it neither counts nor is coming
- * up): UNMANAGED, UNAVAILABLE, DEACTIVATING, FAILED. The daemon acts on them as soon as NetworkManager signals
- * them, before it has re-read the device; DISCONNECTED is not among them (see comingUp).
- */
-export function stateGetsNothing(state: number): boolean {
-  return state < STATE_DISCONNECTED || state > STATE_ACTIVATED;
-}
-
-/**
  * NetworkManager 1.42 puts a manual profile's addresses into the kernel 10-20 ms before it even signals
  * PREPARE (measured in the rig: RTM_NEWADDR, then StateChanged 30→40→50→70). So a device it last reported
  * disconnected or activating that already holds usable kernel addresses is coming up, and counts at once:

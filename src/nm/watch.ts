@@ -68,6 +68,8 @@ export async function watchNetworkManager(
   const signalledDuringFullRead = new Set<string>();
   let version: string | undefined;
   let owner: string | undefined;
+  /** The instance whose full read the devices come from: a new one's object paths may name other devices. */
+  let readOwner: string | undefined;
   let bus: NmBus;
   // Bumped by every full re-read: device reads started before it are stale and dropped.
   let generation = 0;
@@ -143,12 +145,14 @@ export async function watchNetworkManager(
       const mine = ++generation;
       reading.clear();
       const readFrom = signalSeq;
+      const instance = owner;
       const snapshot = await readRawDevices(bus);
       if (closed || mine !== generation) return;
       devices.clear();
       owners.clear();
       for (const raw of snapshot.devices) store(raw, readFrom);
       version = snapshot.version;
+      readOwner = instance;
     })();
     fullRead = run;
     try {
@@ -222,6 +226,8 @@ export async function watchNetworkManager(
 
   const takeStateAtOnce = (signal: BusSignal) => {
     const [state] = signal.body;
+    // Not from an instance whose devices were not read yet (a restart): its paths may name other devices.
+    if (signal.sender !== readOwner) return;
     const device = devices.get(signal.path);
     if (!options.statesAtOnce || device === undefined || typeof state !== "number" || !options.statesAtOnce.take(state)) return;
     signalled.set(signal.path, { state, seq: ++signalSeq });

@@ -14,7 +14,7 @@ import type { Policy } from "../../../src/model/types.js";
 import { loadPolicy } from "../../../src/policy/load.js";
 import { describeNeeding, netnsPrerequisites } from "../../rig/needs.js";
 import { makeNetns } from "../kernel/netns.js";
-import { FakeNm, fixture } from "../nm/fake-nm.js";
+import { DEVICE_IFACE, FakeNm, fixture } from "../nm/fake-nm.js";
 
 describe("kernelTrigger", () => {
   const address = { ifname: "wan0", family: "ipv4", address: "10.0.0.2", prefix: 24, scope: "global", flags: [] } as const;
@@ -270,6 +270,21 @@ describeNeeding(netnsPrerequisites(), "startDaemon on a fake NetworkManager and 
     const ops = out.lines.slice(from, next === -1 ? undefined : next).filter((l) => l.op !== undefined);
     expect(ops.map((l) => [l.op, l.command])).toContainEqual(["endpoint-delete", expect.stringMatching(/^ip mptcp endpoint delete id \d+$/)]);
     expect(endpoints().map((e) => e.address)).not.toContain("10.237.2.2");
+  });
+
+  it("does not act before the re-read on UNAVAILABLE, which a restarted NetworkManager signals while re-assuming", async () => {
+    await start().started;
+    await reconciled((l) => l.reasons!.includes("start"));
+    const before = endpoints();
+    const mark = out.lines.length;
+    nm.deviceReads.clear();
+    // As NetworkManager 1.42 signals every device right after a restart (10 → 20 → 30 → 40 ...); it answers the
+    // re-read with the state the device is really in.
+    nm.emit({ path: LTE.path, iface: DEVICE_IFACE, member: "StateChanged", body: [20, 10, 41] });
+    // The re-read waits for any run the signal started (beforeRead): once it began, such a run was over.
+    while (!nm.deviceReads.get(LTE.path)) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(out.lines.slice(mark).filter((l) => l.msg === "reconciled")).toEqual([]);
+    expect(endpoints()).toEqual(before);
   });
 
   it("re-reads NetworkManager after a restart and keeps the endpoints meanwhile", async () => {

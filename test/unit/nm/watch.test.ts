@@ -82,6 +82,30 @@ describe("watchNetworkManager with a fake bus", () => {
     expect(changes).toEqual(["lte0"]); // the 90; the 110 was told through onState, and the re-read found no more
   });
 
+  it("takes no state from a restarted NetworkManager before it has read that instance's devices", async () => {
+    const nm = fakeNm();
+    const lte = fixture("veth-metered-never-default.json");
+    nm.addDevice(lte);
+    const states: number[] = [];
+    const statesAtOnce = { take: (s: number) => s === 110, onState: (_: string, s: number) => void states.push(s) };
+    const watch = await settled(watchNetworkManager(async () => nm, () => {}, { statesAtOnce }));
+    await nm.stop();
+    // The new instance owns the name ~12 ms before it serves its objects; its first full read fails and is
+    // retried 20 ms later. Its signals, on paths it may give other devices, wait for that read: while the
+    // read runs and between its tries.
+    nm.servesFrom = Date.now() + 12;
+    nm.ownerChanged(":1.9");
+    const deactivating = { path: lte.path, iface: DEVICE_IFACE, member: "StateChanged", body: [110, 100, 0] };
+    nm.emit(deactivating);
+    await settle(5);
+    nm.emit(deactivating);
+    expect(stateOf(watch, "lte0")).toBe(100);
+    await settle();
+    expect(states).toEqual([]);
+    nm.stateChanged(lte.path, 110); // once read, its signals count
+    expect(states).toEqual([110]);
+  });
+
   it("keeps a signalled state over a device read that began before the signal", async () => {
     const nm = fakeNm();
     const lte = fixture("veth-metered-never-default.json");
