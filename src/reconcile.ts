@@ -92,6 +92,11 @@ export async function verify(snapshot: NmSnapshot, policy: Policy, io: KernelIo,
   return { ...run, remaining: after.plan.operations, final: after.current, at: { ...run.at, verified: performance.now() } };
 }
 
+/** A run that applied nothing: what it planned against is how the kernel is. */
+export function unchanged(run: Applied): Outcome {
+  return { ...run, remaining: [], final: run.current };
+}
+
 /** One level-triggered reconcile: plan, apply, and re-read whenever anything was applied. */
 export async function reconcile(
   snapshot: NmSnapshot,
@@ -100,8 +105,7 @@ export async function reconcile(
   known?: KernelState,
 ): Promise<Outcome> {
   const run = await planAndApply(snapshot, policy, io, known);
-  if (run.plan.operations.length === 0) return { ...run, remaining: [], final: run.current };
-  return verify(snapshot, policy, io, run);
+  return run.plan.operations.length === 0 ? unchanged(run) : verify(snapshot, policy, io, run);
 }
 
 /** A desired state that wants nothing: planning against it sweeps every object we own and leaves limits alone. */

@@ -24,7 +24,8 @@ export async function policyOrFail(opts: PolicyOptions): Promise<Policy> {
 
 /** NetworkManager's devices over D-Bus, with the configured mptcp-flags default from its files. */
 export async function snapshotOrFail(): Promise<NmSnapshot> {
-  // Loaded here: validate and flush use this module but never talk to NetworkManager (dbus-next and its dependencies: 37 modules in the bundle).
+  // Loaded here: validate and flush use this module but never talk to NetworkManager (dbus-next and its
+  // dependencies: 37 modules in the bundle).
   const { readNmOnce } = await import("../nm/read-once.js");
   try {
     return await readNmOnce();

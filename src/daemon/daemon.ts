@@ -10,7 +10,7 @@ import { connectNmBus, type NmBus } from "../nm/bus.js";
 import { watchNetworkManager, type NmWatch } from "../nm/watch.js";
 import { DeviceState, deviceStateName } from "../nm/nm-enums.js";
 import { formatDiagnostic, type LoadResult } from "../policy/load.js";
-import { openKernelIo, planAndApply, refreshUnmonitored, sweep, verify, type Outcome } from "../reconcile.js";
+import { openKernelIo, planAndApply, refreshUnmonitored, sweep, unchanged, verify, type Applied, type Outcome } from "../reconcile.js";
 import type { KernelState, NmSnapshot } from "../model/types.js";
 import { locateNmConf, readNmConf, type NmConfPaths } from "../nm/conf.js";
 import { watchNmConf, type NmConfWatch } from "../nm/conf-watch.js";
@@ -157,7 +157,7 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     const read = firstRead(reasons, cached !== undefined && lockMs < 1);
     eventsDuringRun = [];
     let outcome: Outcome | undefined;
-    let run;
+    let run: Applied;
     try {
       const snapshot = { ...watch.snapshot(), ...nmConf };
       const current =
@@ -166,7 +166,7 @@ export function startDaemon(opts: DaemonOptions): Daemon {
       const toVerify = run.plan.operations.length > 0 || (unverified && read !== "full");
       // A run is waiting (the next address of a burst, the gateway right after an address): it plans from
       // these writes and the last run of the burst re-reads, so this run's re-read would only delay it.
-      if (!toVerify) outcome = { ...run, remaining: [], final: run.current };
+      if (!toVerify) outcome = unchanged(run);
       else if (!loop.pending()) outcome = await verify(snapshot, policy, io, run);
     } finally {
       await lock.release();

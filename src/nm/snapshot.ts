@@ -5,7 +5,8 @@ import type { NmConnection, NmDevice, NmIpConfig, NmSnapshot } from "../model/ty
 import { NM_PATH, type NmBus } from "./bus.js";
 import { deviceKind, meteredName } from "./nm-enums.js";
 
-const IFACE = {
+/** NetworkManager's D-Bus interfaces the snapshot reads (and whose signals the watch follows). */
+export const IFACE = {
   manager: "org.freedesktop.NetworkManager",
   device: "org.freedesktop.NetworkManager.Device",
   wireless: "org.freedesktop.NetworkManager.Device.Wireless",

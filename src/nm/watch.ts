@@ -7,7 +7,7 @@
 import type { NmDevice, NmSnapshot } from "../model/types.js";
 import { NM_PATH, NM_SERVICE, type BusSignal, type NmBus } from "./bus.js";
 import { changesNothingWatched } from "./ignored-signals.js";
-import { readRawDevice, readRawDevices, relatedPaths, toNmDevice, type RawDevice } from "./snapshot.js";
+import { IFACE, readRawDevice, readRawDevices, relatedPaths, toNmDevice, type RawDevice } from "./snapshot.js";
 
 /** The interface whose device changed, or "all" after a full re-read (start, new NetworkManager, reconnect). */
 export type NmChange = string;
@@ -46,8 +46,6 @@ export interface WatchOptions {
 }
 
 const DEVICE_PREFIX = `${NM_PATH}/Devices/`;
-const MANAGER_IFACE = "org.freedesktop.NetworkManager";
-const DEVICE_IFACE = "org.freedesktop.NetworkManager.Device";
 
 export async function watchNetworkManager(
   connect: () => Promise<NmBus>,
@@ -115,21 +113,20 @@ export async function watchNetworkManager(
     try {
       do {
         dirty.delete(path);
-        let raw: RawDevice | undefined;
-        let readFrom = signalSeq;
+        let read: { raw: RawDevice; from: number } | undefined;
         try {
           await options.beforeRead?.();
           if (closed || started !== generation) return;
-          readFrom = signalSeq;
-          raw = await readRawDevice(bus, path);
+          const from = signalSeq;
+          read = { raw: await readRawDevice(bus, path), from };
         } catch (error) {
           // Gone between the signal and the read: DeviceRemoved follows, or already came.
           if (!closed) onError(error as Error);
         }
         if (closed || started !== generation) return;
-        if (raw === undefined) continue;
+        if (read === undefined) continue;
         const previous = devices.get(path)?.interface;
-        const changed = store(raw, readFrom);
+        const changed = store(read.raw, read.from);
         if (changed) {
           if (previous && previous !== changed.interface) onChange(previous);
           onChange(changed.interface);
@@ -198,7 +195,7 @@ export async function watchNetworkManager(
       return;
     }
     if (owner === undefined || signal.sender !== owner) return;
-    if (signal.path === NM_PATH && signal.iface === MANAGER_IFACE) {
+    if (signal.path === NM_PATH && signal.iface === IFACE.manager) {
       const [path] = signal.body as string[];
       if (signal.member === "DeviceAdded" && path) {
         clearTimeout(removals.get(path));
@@ -214,7 +211,7 @@ export async function watchNetworkManager(
       }
       return;
     }
-    if (signal.iface === DEVICE_IFACE && signal.member === "StateChanged") takeStateAtOnce(signal);
+    if (signal.iface === IFACE.device && signal.member === "StateChanged") takeStateAtOnce(signal);
     if (changesNothingWatched(signal)) return;
     if (fullRead) {
       signalledDuringFullRead.add(signal.path);
