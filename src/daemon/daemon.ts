@@ -95,6 +95,8 @@ export function kernelTrigger(event: KernelEvent): string | undefined {
       return `${KERNEL_REASON}${event.kind} ${event.address} ${event.ifname}`;
     case "link":
       return `${KERNEL_REASON}link ${event.ifname} ${event.up ? "up" : "down"}`;
+    case "link-removed":
+      return `${KERNEL_REASON}link ${event.ifname} removed`;
     case "main-default":
       return `${KERNEL_REASON}main default route via ${event.gateway} dev ${event.dev} ${event.added ? "added" : "removed"}`;
     case "ra-prefix":

@@ -13,7 +13,9 @@ import { isUsable } from "./neighbours.js";
 
 export type KernelEvent =
   | ({ kind: "address-added" | "address-removed" } & KernelAddress)
-  | { kind: "link"; ifname: string; up: boolean }
+  /** `up`: administratively up and with carrier (isUp); `adminUp`: set up, whatever the carrier. */
+  | { kind: "link"; ifname: string; up: boolean; adminUp: boolean }
+  | { kind: "link-removed"; ifname: string }
   /** A default route of the main table (NetworkManager's) came or went: a gateway for that link. */
   | { kind: "main-default"; added: boolean; family: Family; dev: string; gateway: string }
   /** An on-link prefix NetworkManager put in the main table from a router advertisement came or went. */
@@ -61,7 +63,9 @@ export function parseMonitorLine(line: string): KernelEvent | null {
   }
   const link = LINK.exec(body);
   if (link !== null) {
-    return { kind: "link", ifname: link[1]!, up: !deleted && isUp(link[2]!.split(",")) };
+    if (deleted) return { kind: "link-removed", ifname: link[1]! };
+    const flags = link[2]!.split(",");
+    return { kind: "link", ifname: link[1]!, up: isUp(flags), adminUp: flags.includes("UP") };
   }
   if (RULE.test(body)) return { kind: "rule" };
   const neighbour = NEIGHBOUR.exec(body);

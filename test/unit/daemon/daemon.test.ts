@@ -21,8 +21,9 @@ describe("kernelTrigger", () => {
   it.each<[KernelEvent, string | undefined]>([
     [{ kind: "address-added", ...address }, "kernel event: address-added 10.0.0.2 wan0"],
     [{ kind: "address-removed", ...address }, "kernel event: address-removed 10.0.0.2 wan0"],
-    [{ kind: "link", ifname: "lte0", up: false }, "kernel event: link lte0 down"],
-    [{ kind: "link", ifname: "lte0", up: true }, "kernel event: link lte0 up"],
+    [{ kind: "link", ifname: "lte0", up: false, adminUp: true }, "kernel event: link lte0 down"],
+    [{ kind: "link", ifname: "lte0", up: true, adminUp: true }, "kernel event: link lte0 up"],
+    [{ kind: "link-removed", ifname: "lte0" }, "kernel event: link lte0 removed"],
     [{ kind: "main-default", added: true, family: "ipv4", dev: "wan0", gateway: "10.0.0.1" },
       "kernel event: main default route via 10.0.0.1 dev wan0 added"],
     [{ kind: "main-default", added: false, family: "ipv6", dev: "wan0", gateway: "fe80::1" },

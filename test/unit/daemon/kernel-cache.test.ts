@@ -29,7 +29,7 @@ describe("patchKnown", () => {
     },
     { name: "a removed address leaves", event: { kind: "address-removed", ...wan }, addresses: [] },
     { name: "the same address on another device stays", event: { kind: "address-removed", ...wan, ifname: "lte0" }, addresses: [wan] },
-    { name: "carrier loss marks the link down", event: { kind: "link", ifname: "wan0", up: false }, up: false },
+    { name: "carrier loss marks the link down", event: { kind: "link", ifname: "wan0", up: false, adminUp: true }, up: false },
   ])("$name", ({ event, addresses, up }) => {
     const next = patchKnown(known, event);
     expect(next?.addresses).toEqual(addresses ?? known.addresses);
@@ -77,13 +77,72 @@ describe("patchKnown", () => {
     expect(isNeighbourNoise(address, known, known)).toBe(false);
   });
 
+  describe("drops the routes the kernel removes without a word (the real kernel: test/integration/kernel-cache.test.ts)", () => {
+    const route = (family: "ipv4" | "ipv6", dev: string, dst: string, extra: Partial<RouteEntry> = {}): RouteEntry =>
+      ({ family, table: 1000, dst, dev, protocol: 203, ...extra });
+    const wanRoutes = [route("ipv4", "wan0", "default", { gateway: "10.1.1.1" }), route("ipv6", "wan0", "fd00:1::/64", { src: "fd00:1::2" })];
+    const lteRoute = route("ipv4", "lte0", "default", { gateway: "10.2.2.1", table: 1001 });
+    const defaults = [
+      { family: "ipv4" as const, dev: "wan0", gateway: "10.1.1.1" },
+      { family: "ipv6" as const, dev: "wan0", gateway: "fe80::1" },
+      { family: "ipv4" as const, dev: "lte0", gateway: "10.2.2.1" },
+    ];
+    const wan6: KernelAddress = { ...wan, family: "ipv6", address: "fd00:1::2", prefix: 64 };
+    const lte: KernelAddress = { ...wan, ifname: "lte0", address: "10.2.2.2" };
+    const full: KernelState = {
+      ...known,
+      addresses: [wan, wan6, lte],
+      links: [...known.links, { ifname: "lte0", ifindex: 3, up: true, pointToPoint: false }],
+      routes: [...wanRoutes, lteRoute],
+      mainDefaults: defaults,
+      raPrefixes: [{ dev: "wan0", dst: "fd00:1::/64" }],
+    };
+
+    it("the link's last IPv4 address goes: its IPv4 routes and gateway go, IPv6 and other links stay", () => {
+      const next = patchKnown(full, { kind: "address-removed", ...wan })!;
+      expect(next.routes).toEqual([wanRoutes[1], lteRoute]);
+      expect(next.mainDefaults).toEqual([defaults[1], defaults[2]]);
+      expect(next.raPrefixes).toEqual(full.raPrefixes);
+    });
+
+    it("another IPv4 address stays on the link: its routes stay", () => {
+      const second = { ...wan, address: "10.1.3.2" };
+      const next = patchKnown({ ...full, addresses: [...full.addresses, second] }, { kind: "address-removed", ...wan })!;
+      expect(next.routes).toEqual(full.routes);
+      expect(next.mainDefaults).toEqual(defaults);
+    });
+
+    it("an IPv6 address goes: the routes it was the source of stay, without the source", () => {
+      const next = patchKnown(full, { kind: "address-removed", ...wan6 })!;
+      expect(next.routes).toEqual([wanRoutes[0], route("ipv6", "wan0", "fd00:1::/64"), lteRoute]);
+      expect(next.mainDefaults).toEqual(defaults);
+    });
+
+    it.each<{ name: string; event: KernelEvent; links: string[] }>([
+      { name: "set down", event: { kind: "link", ifname: "wan0", up: false, adminUp: false }, links: ["wan0", "lte0"] },
+      { name: "deleted", event: { kind: "link-removed", ifname: "wan0" }, links: ["lte0"] },
+    ])("the link is $name: every route through it goes, of both families", ({ event, links }) => {
+      const next = patchKnown(full, event)!;
+      expect(next.routes).toEqual([lteRoute]);
+      expect(next.mainDefaults).toEqual([defaults[2]]);
+      expect(next.raPrefixes).toEqual([]);
+      expect(next.links.map((l) => l.ifname)).toEqual(links);
+    });
+
+    it("the link loses its carrier: its routes stay", () => {
+      const next = patchKnown(full, { kind: "link", ifname: "wan0", up: false, adminUp: true })!;
+      expect(next.routes).toEqual(full.routes);
+      expect(next.mainDefaults).toEqual(defaults);
+    });
+  });
+
   it("leaves the cache as it is for route and rule events (our own writes; the re-read after applying saw them)", () => {
     expect(patchKnown(known, { kind: "route" })).toBe(known);
     expect(patchKnown(known, { kind: "rule" })).toBe(known);
   });
 
   it.each<{ name: string; event: KernelEvent }>([
-    { name: "a link the last read did not see", event: { kind: "link", ifname: "new0", up: true } },
+    { name: "a link the last read did not see", event: { kind: "link", ifname: "new0", up: true, adminUp: true } },
     { name: "a restarted monitor (events were lost)", event: { kind: "monitor-restarted" } },
   ])("gives up on $name: the next reconcile reads first", ({ event }) => {
     expect(patchKnown(known, event)).toBeUndefined();
@@ -92,7 +151,7 @@ describe("patchKnown", () => {
   it("never changes the state it was given", () => {
     const copy = structuredClone(known);
     patchKnown(known, { kind: "address-removed", ...wan });
-    patchKnown(known, { kind: "link", ifname: "wan0", up: false });
+    patchKnown(known, { kind: "link", ifname: "wan0", up: false, adminUp: false });
     expect(known).toEqual(copy);
   });
 });

@@ -37,19 +37,19 @@ describe("parseMonitorLine", () => {
     },
     {
       line: "5: lte0@if4: <NO-CARRIER,BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state DOWN group default ",
-      want: { kind: "link", ifname: "lte0", up: false },
+      want: { kind: "link", ifname: "lte0", up: false, adminUp: true },
     },
     {
       line: "5: lte0@if4: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default ",
-      want: { kind: "link", ifname: "lte0", up: true },
+      want: { kind: "link", ifname: "lte0", up: true, adminUp: true },
     },
     {
       line: "3: wan0@NONE: <BROADCAST,MULTICAST> mtu 1500 qdisc noqueue state DOWN group default ",
-      want: { kind: "link", ifname: "wan0", up: false },
+      want: { kind: "link", ifname: "wan0", up: false, adminUp: false },
     },
     {
       line: "Deleted 5: lte0@NONE: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noop state DOWN group default ",
-      want: { kind: "link", ifname: "lte0", up: false },
+      want: { kind: "link-removed", ifname: "lte0" },
     },
     { line: "5000:\tfrom 10.1.1.9 lookup 1002 proto 203", want: { kind: "rule" } },
     { line: "Deleted 5000:\tfrom 10.1.1.9 lookup 1002 proto 203", want: { kind: "rule" } },
@@ -131,9 +131,9 @@ describe("parseMonitorLine", () => {
     ]);
     const links = all.filter((e) => e.kind === "link");
     expect(links.slice(0, 3)).toEqual([
-      { kind: "link", ifname: "lte0", up: false },
-      { kind: "link", ifname: "lte0", up: false }, // UP again but NO-CARRIER until the veth peer answers
-      { kind: "link", ifname: "lte0", up: true },
+      { kind: "link", ifname: "lte0", up: false, adminUp: false },
+      { kind: "link", ifname: "lte0", up: false, adminUp: true }, // UP again but NO-CARRIER until the veth peer answers
+      { kind: "link", ifname: "lte0", up: true, adminUp: true },
     ]);
     expect(all.filter((e) => e.kind === "rule")).toHaveLength(2);
     expect(all.some((e) => e.kind === "route")).toBe(true);
