@@ -9,35 +9,51 @@ import { writeRpFilter } from "./kernel/sysctl.js";
 import type { DesiredState, KernelState, Marks, NmSnapshot, Operation, Plan, Policy } from "./model/types.js";
 import { planChanges } from "./plan/index.js";
 
-/** The two resident `ip -json -force -batch -` processes (one per family) every read and write goes through. */
+type Batches = { ipv4: IpBatch; ipv6: IpBatch };
+
+/** Resident `ip -json -force -batch -` processes, one per family, that every read and write goes through. */
 export interface KernelIo {
-  batches: { ipv4: IpBatch; ipv6: IpBatch };
+  /** Writes (and the CLI's reads). */
+  batches: Batches;
+  /** Reads: `batches` themselves, or a pair of their own (`readApart`). */
+  readers: Batches;
   writeRpFilter(ifname: string, value: number): Promise<void>;
   close(): Promise<void>;
 }
 
-export function openKernelIo(opts: IpOptions = {}): KernelIo {
-  const batches = {
+export interface KernelIoOptions extends IpOptions {
+  /**
+   * Reads go through processes of their own, so a write never queues behind a dump (the daemon: a re-read
+   * another run no longer waits for may still be running). Costs two more resident processes.
+   */
+  readApart?: boolean;
+}
+
+export function openKernelIo({ readApart = false, ...opts }: KernelIoOptions = {}): KernelIo {
+  const open = (): Batches => ({
     ipv4: openIpBatch({ ...opts, family: "inet", json: true }),
     ipv6: openIpBatch({ ...opts, family: "inet6", json: true }),
-  };
+  });
+  const batches = open();
+  const readers = readApart ? open() : batches;
   return {
     batches,
+    readers,
     writeRpFilter: (ifname, value) => writeRpFilter(ifname, value),
     close: async () => {
-      await Promise.all([batches.ipv4.close(), batches.ipv6.close()]);
+      await Promise.all([...new Set([batches, readers])].flatMap((b) => [b.ipv4.close(), b.ipv6.close()]));
     },
   };
 }
 
 /** The kernel's current state through the resident processes. */
 export function readCurrent(io: KernelIo, marks: Marks): Promise<KernelState> {
-  return readKernelState({ v4: io.batches.ipv4, v6: io.batches.ipv6 }, marks);
+  return readKernelState({ v4: io.readers.ipv4, v6: io.readers.ipv6 }, marks);
 }
 
 /** `known` with what no kernel event announces (endpoints, limits, sysctls) read again. */
 export async function refreshUnmonitored(io: KernelIo, known: KernelState): Promise<KernelState> {
-  return { ...known, ...(await readUnmonitored(io.batches.ipv4)) };
+  return { ...known, ...(await readUnmonitored(io.readers.ipv4)) };
 }
 
 export interface Assessment {

@@ -112,7 +112,7 @@ export function kernelTrigger(event: KernelEvent): string | undefined {
 
 export function startDaemon(opts: DaemonOptions): Daemon {
   const log = opts.log;
-  const io = openKernelIo({ netns: opts.netns });
+  const io = openKernelIo({ netns: opts.netns, readApart: true });
   const reportConflicts = conflictReporter(log.child({ component: "plan" }));
   const reportHeld = heldReporter(log.child({ component: "plan" }));
   let policy = opts.policy;
@@ -159,6 +159,8 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     const read = firstRead(reasons, cached !== undefined && lockMs < 1);
     eventsDuringRun = [];
     let outcome: Outcome | undefined;
+    /** The re-read began and a request came before it ended. */
+    let dropped = false;
     let run: Applied;
     try {
       const snapshot = { ...watch.snapshot(), ...nmConf };
@@ -167,9 +169,13 @@ export function startDaemon(opts: DaemonOptions): Daemon {
       run = await planAndApply(snapshot, policy, io, current);
       const toVerify = run.plan.operations.length > 0 || (unverified && read !== "full");
       // A run is waiting (the next address of a burst, the gateway right after an address): it plans from
-      // these writes and the last run of the burst re-reads, so this run's re-read would only delay it.
+      // these writes and the last run of the burst re-reads, so this run's re-read would only delay it. A
+      // request during the re-read drops it the same way (it goes on in the readers, never before a write).
       if (!toVerify) outcome = unchanged(run);
-      else if (!loop.pending()) outcome = await verify(snapshot, policy, io, run);
+      else if (!loop.pending()) {
+        outcome = await verifyUnlessRequested(snapshot, run);
+        dropped = outcome === undefined;
+      }
     } finally {
       await lock.release();
     }
@@ -180,7 +186,7 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     const held = run.desired.held.length;
     log.debug({
       reasons, ms, lockMs, read, operations: run.plan.operations.length, held,
-      ...(unverified && { verified: "by the next run" }), stages: stageTimes(requestedAt, started, outcome?.at ?? run.at),
+      ...(unverified && { verified: dropped ? "by the next run (re-read dropped)" : "by the next run" }), stages: stageTimes(requestedAt, started, outcome?.at ?? run.at),
     }, "reconciled");
     metrics?.reconciled({
       seconds: ms / 1000, conflicts: run.plan.conflicts.length, addresses: final.addresses,
@@ -208,6 +214,12 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     }
     reportConflicts(run.plan.conflicts);
     reportHeld(run.desired.held);
+  };
+
+  const verifyUnlessRequested = (snapshot: NmSnapshot, run: Applied): Promise<Outcome | undefined> => {
+    const verified = verify(snapshot, policy, io, run);
+    verified.catch(() => undefined); // dropped: its error is the next run's to meet
+    return Promise.race([verified, loop.requested().then(() => undefined)]);
   };
 
   const loop = serialLoop(runReconcile, (error) => {

@@ -9,6 +9,8 @@ export interface Loop {
   request(reason: string): void;
   /** A request came in since the current run started: what it saw may already be outdated. */
   pending(): boolean;
+  /** Resolves when a request comes in (at once when one is pending): a run can stop waiting for what it no longer needs. */
+  requested(): Promise<void>;
   /** Resolves once nothing runs and nothing is pending. */
   idle(): Promise<void>;
   /** Takes no more requests, drops the pending one, and resolves when the current run (if any) ends. */
@@ -24,6 +26,7 @@ export function serialLoop(
   let pendingSince = 0;
   let running: Promise<void> | undefined;
   let stopped = false;
+  const wake: (() => void)[] = [];
 
   const drain = async () => {
     while (pending !== undefined && !stopped) {
@@ -44,8 +47,10 @@ export function serialLoop(
       if (pending === undefined) pendingSince = performance.now();
       (pending ??= new Set()).add(reason);
       running ??= Promise.resolve().then(drain);
+      for (const resolve of wake.splice(0)) resolve();
     },
     pending: () => pending !== undefined,
+    requested: () => (pending !== undefined ? Promise.resolve() : new Promise<void>((resolve) => wake.push(resolve))),
     async idle() {
       while (running !== undefined) await running;
     },

@@ -177,8 +177,10 @@ describeNeeding(containerPrerequisites(), "the Debian package on a booted Debian
     const niceOf = async (select: string[]) =>
       (await c.run(["ps", "-o", "ni=,comm=", ...select])).trim().split("\n").map((l) => l.trim().split(/\s+/));
     expect((await niceOf(["-p", pid]))[0]![0]).toBe("-10");
-    // Two resident batches (inet, inet6), started by the first reconcile (the endpoints above), and the monitor.
-    expect(await niceOf(["--ppid", pid])).toEqual([["-10", "ip"], ["-10", "ip"], ["-10", "ip"]]);
+    // The monitor, the two readers (inet, inet6) of the first reconcile and the writers the endpoints above took.
+    const children = await niceOf(["--ppid", pid]);
+    expect(children.length).toBeGreaterThanOrEqual(4);
+    expect(children.filter(([ni, comm]) => ni !== "-10" || comm !== "ip")).toEqual([]);
   });
 
   it("a plain link brought up after the install gets an owned subflow endpoint (none of NetworkManager's), rule and table", async () => {

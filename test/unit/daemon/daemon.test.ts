@@ -228,6 +228,35 @@ describeNeeding(netnsPrerequisites(), "startDaemon on a fake NetworkManager and 
     throw new Error("the second address never came while the first one's run was applying in 25 tries");
   });
 
+  it("drops a run's re-read when a request comes during it: the next run re-reads instead", async () => {
+    await start().started;
+    await reconciled((l) => l.reasons!.includes("start"));
+    // As above, but the second address comes a little later each try, until it came during the re-read.
+    const address = "10.237.1.8";
+    const other = "10.237.3.8";
+    for (let tries = 0; tries < 40; tries++) {
+      const mark = out.lines.length;
+      ns.ip("addr", "add", `${address}/24`, "dev", "wan0");
+      await new Promise((resolve) => setTimeout(resolve, tries % 8));
+      await promisify(execFile)("ip", ["-n", ns.name, "addr", "add", `${other}/24`, "dev", "wan0p"]);
+      const last = await reconciled((l) => l.reasons!.some((r) => r.includes(`address-added ${other} `)), mark);
+      expect(endpoints().map((e) => e.address)).toContain(address);
+      const first = out.lines.slice(mark).find((l) => l.msg === "reconciled");
+      if (first !== last && first?.verified === "by the next run (re-read dropped)") {
+        expect(first.operations).toBeGreaterThan(0);
+        expect(first.stages).not.toHaveProperty("verified");
+        expect(last.verified).toBeUndefined();
+        expect(last.stages).toHaveProperty("verified");
+        return;
+      }
+      const removedMark = out.lines.length;
+      ns.ip("addr", "del", `${other}/24`, "dev", "wan0p");
+      ns.ip("addr", "del", `${address}/24`, "dev", "wan0");
+      await reconciled((l) => l.reasons!.some((r) => r.includes(`address-removed ${address} `)), removedMark);
+    }
+    throw new Error("the second address never came during the first one's re-read in 40 tries");
+  });
+
   it("requests a full recheck when a fast run's re-read finds drift the cache could not see", async () => {
     await start().started;
     await reconciled((l) => l.reasons!.includes("start"));

@@ -120,3 +120,34 @@ describe("serialLoop.pending", () => {
     expect(seen).toEqual([false, true, false]);
   });
 });
+
+describe("serialLoop.requested", () => {
+  it("resolves when a request comes in during a run, and at once while one is pending", async () => {
+    const order: string[] = [];
+    const fake = gatedRun();
+    const loop = serialLoop(async (reasons) => {
+      order.push(`run ${reasons.join()}`);
+      const waiting = loop.requested().then(() => order.push("requested"));
+      await fake.run(reasons);
+      await waiting;
+    }, () => {});
+    loop.request("a");
+    await flush();
+    expect(order).toEqual(["run a"]);
+    loop.request("b");
+    await flush();
+    expect(order).toEqual(["run a", "requested"]);
+    await fake.release();
+    // Run b waits for a request that has not come: it finishes only after the next one.
+    expect(order).toEqual(["run a", "requested", "run b"]);
+    await fake.release();
+    expect(order).toEqual(["run a", "requested", "run b"]);
+    loop.request("c");
+    await flush();
+    expect(order).toEqual(["run a", "requested", "run b", "requested", "run c"]);
+    let pendingSeen = false;
+    loop.request("d");
+    await loop.requested().then(() => (pendingSeen = true));
+    expect(pendingSeen).toBe(true);
+  });
+});
