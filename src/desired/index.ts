@@ -73,6 +73,12 @@ function hasDefault(routing: DesiredRouting, family: Family): boolean {
   return routing.routes.some((r) => r.family === family && r.dst === "default");
 }
 
+/** The families the device has addresses of and no default route for. */
+function waitingFamilies(routing: DesiredRouting): Family[] {
+  const families = new Set(routing.sources.map((s) => s.family));
+  return [...families].filter((f) => !hasDefault(routing, f)).sort();
+}
+
 /** NetworkManager's own MPTCP handling for the device, when known (see nmMptcpHandling). */
 function nmMptcp(device: NmDevice, snapshot: NmSnapshot): { nmMptcp?: NmMptcpHandling } {
   const handling = nmMptcpHandling(device, snapshot);
@@ -114,13 +120,14 @@ export function desiredState(
       action.routing === false
         ? undefined
         : desiredRouting(device, addresses, link, action.routing.table, reason, kernel);
+    const waiting = routing && gatewayMayCome(device) ? waitingFamilies(routing) : [];
     const endpoints = action.endpoint
       ? desiredEndpoints(addresses, action.endpoint, reason).map((e) =>
-          routing && gatewayMayCome(device) && !hasDefault(routing, e.family) ? { ...e, waitsForRoute: true as const } : e,
+          waiting.includes(e.family) ? { ...e, waitsForRoute: true as const } : e,
         )
       : [];
     state.endpoints.push(...endpoints);
-    if (routing) state.routing.push(routing);
+    if (routing) state.routing.push(waiting.length > 0 ? { ...routing, waitsForGateway: waiting } : routing);
     if (policy.rpFilter === "loose" && (routing || endpoints.length > 0)) state.rpFilterLoose.push(ifname);
   }
   return { ...state, limits: desiredLimits(policy.limits, state.endpoints) };

@@ -279,6 +279,14 @@ export interface DesiredRouting {
   routes: DesiredRoute[];
   /** One source rule per address. */
   sources: { family: Family; address: string }[];
+  /**
+   * Families whose gateway NetworkManager may still report (no default route for them yet, the device not
+   * activated): their rules and routes are not made until it does, and go out with the endpoints in one
+   * write; what the kernel holds of them stays as it is. A table without its default route carries no
+   * subflow, and writing half of it first put our writes in NetworkManager's way while it was adding that
+   * very route (measured: the gateway's run then waited behind the address run's write).
+   */
+  waitsForGateway?: Family[];
   reason: Reason;
 }
 

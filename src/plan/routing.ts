@@ -14,7 +14,8 @@ interface Wanted<T> {
  * set; an exact match stays, anything else is deleted, and whatever is wanted but missing is added.
  * A delete keeps the device's reason when the same destination (route) or source (rule) is re-added
  * differently, and says "not wanted" when nothing replaces it. Held objects (a device whose facts are
- * unknown) are not candidates, and their tables stay taken.
+ * unknown) are not candidates, and their tables stay taken; nor is the routing of a family that waits for
+ * its gateway (DesiredRouting.waitsForGateway), which is not made yet either.
  */
 export function planRouting(
   desired: Pick<DesiredState, "routing">,
@@ -25,19 +26,31 @@ export function planRouting(
   const { tables, conflicts } = assignTables(desired.routing, current, marks);
   const routes: Wanted<RouteEntry>[] = [];
   const rules: Wanted<RuleEntry>[] = [];
+  /** `device|family` and `table|family` of the routing that waits for a gateway: neither made nor swept. */
+  const waitingDevices = new Set<string>();
+  const waitingTables = new Set<string>();
   for (const r of desired.routing) {
     const table = tables.get(r.device);
     if (table === undefined) continue;
-    for (const route of r.routes) {
+    const waits = new Set(r.waitsForGateway);
+    for (const family of waits) {
+      waitingDevices.add(`${r.device}|${family}`);
+      waitingTables.add(`${table}|${family}`);
+    }
+    for (const route of r.routes.filter((route) => !waits.has(route.family))) {
       routes.push({ entry: { ...route, table, dev: r.device, protocol: marks.protocol }, reason: r.reason });
     }
-    for (const s of r.sources) {
+    for (const s of r.sources.filter((source) => !waits.has(source.family))) {
       const entry = { family: s.family, priority: marks.priority, from: s.address, table, protocol: marks.protocol };
       rules.push({ entry, reason: r.reason });
     }
   }
-  const ownedRoutes = current.routes.filter((r) => ownsMarked(r, marks) && !held?.route(r));
-  const ownedRules = current.rules.filter((r) => ownsMarked(r, marks) && !held?.rule(r));
+  const ownedRoutes = current.routes.filter(
+    (r) => ownsMarked(r, marks) && !held?.route(r) && !waitingDevices.has(`${r.dev}|${r.family}`),
+  );
+  const ownedRules = current.rules.filter(
+    (r) => ownsMarked(r, marks) && !held?.rule(r) && !waitingTables.has(`${r.table}|${r.family}`),
+  );
   const routeChanges = diff(routes, ownedRoutes, routeKey, routeIdentity);
   const ruleChanges = diff(rules, ownedRules, ruleKey, ruleIdentity);
   const ops: Operation[] = [

@@ -129,3 +129,18 @@ describe("desiredState: NetworkManager's own MPTCP", () => {
     expect(desiredState({ devices: [dev] }, kernel("eth0"), policy([manage])).devices[0]?.nmMptcp?.on).toBe(on);
   });
 });
+
+describe("desiredState: a gateway NetworkManager may still report", () => {
+  const v6 = { ifname: "eth0", family: "ipv6" as const, address: "fd00::2", prefix: 64, scope: "global", flags: [] };
+  const withBoth = { addresses: [kernelAddr("eth0", "10.0.0.2"), v6], links: [] };
+  it.each([
+    { name: "activating, no IPv4 gateway yet: IPv4 waits, IPv6 (its gateway known) does not", state: 70, ip4Gateway: undefined, waits: ["ipv4"] },
+    { name: "activating with both gateways known: nothing waits", state: 70, ip4Gateway: "10.0.0.1", waits: undefined },
+    { name: "activated without an IPv4 gateway: it has none, nothing waits", state: 100, ip4Gateway: undefined, waits: undefined },
+  ])("$name", ({ state, ip4Gateway, waits }) => {
+    const device = nmDevice("eth0", { state, ip4: { addresses: [], gateway: ip4Gateway }, ip6: { addresses: [], gateway: "fe80::1" } });
+    const got = desiredState({ devices: [device] }, withBoth, policy([manage]));
+    expect(got.routing[0]?.waitsForGateway).toEqual(waits);
+    expect(got.endpoints.filter((e) => e.waitsForRoute).map((e) => e.family)).toEqual(waits ?? []);
+  });
+});

@@ -55,3 +55,38 @@ describe("planRouting: exact match", () => {
     expect(ops.every((o) => o.op.endsWith("-add") && "reason" in o && o.reason !== "not wanted")).toBe(true);
   });
 });
+
+describe("planRouting: a family waiting for its gateway", () => {
+  const v6: DesiredRouting = {
+    ...wanted,
+    routes: [...wanted.routes.slice(1), { family: "ipv6", dst: "default", gateway: "fe80::1" }],
+    sources: [...wanted.sources, { family: "ipv6", address: "fd00::2" }],
+    waitsForGateway: ["ipv4"],
+  };
+  const gw6: RouteEntry = { family: "ipv6", table: 1000, dst: "default", gateway: "fe80::1", dev: "eth0", protocol: 203 };
+  const rule6: RuleEntry = { family: "ipv6", priority: 5000, from: "fd00::2", table: 1000, protocol: 203 };
+  const planWaiting = (routes: RouteEntry[], rules: RuleEntry[]) =>
+    planRouting({ routing: [v6] }, { routes, rules, addresses: [] }, marks).ops;
+
+  it("makes nothing of the waiting family, and the other family's routing at once", () => {
+    expect(planWaiting([], [])).toEqual([
+      { op: "route-add", route: gw6, reason },
+      { op: "rule-add", rule: rule6, reason },
+    ]);
+  });
+
+  it("keeps what the kernel holds of the waiting family, even what it would not make (an old gateway, an old address)", () => {
+    const oldGateway = { ...gw, gateway: "10.0.0.254" };
+    const oldRule = { ...rule, from: "10.0.0.9" };
+    expect(planWaiting([oldGateway, prefix, gw6], [oldRule, rule6])).toEqual([]);
+  });
+
+  it("sweeps another device's routing in the same family as before", () => {
+    const other = { ...gw, dev: "eth9", table: 1001 };
+    const otherRule = { ...rule, from: "10.9.0.2", table: 1001 };
+    expect(planWaiting([other, gw6], [otherRule, rule6])).toEqual([
+      { op: "route-delete", route: other, reason: "not wanted" },
+      { op: "rule-delete", rule: otherRule, reason: "not wanted" },
+    ]);
+  });
+});
