@@ -197,64 +197,53 @@ describeNeeding(netnsPrerequisites(), "startDaemon on a fake NetworkManager and 
     expect(out.lines.slice(mark).filter((l) => l.msg === "reconciled" && l.reasons!.includes("recheck"))).toEqual([]);
   });
 
-  it("leaves a run's re-read to the run waiting behind it, which re-reads even with nothing to do", async () => {
-    await start().started;
-    await reconciled((l) => l.reasons!.includes("start"));
-    // wan0's new address makes an endpoint; one on wan0's peer end (no NetworkManager device) only asks for a
-    // run, which finds nothing to do. The second comes from an ip process started without blocking this
-    // process (the daemon's): try until it arrived while the first one's run was applying.
+  /**
+   * wan0's new address makes an endpoint; one on wan0's peer end (no NetworkManager device) only asks for a
+   * run, which finds nothing to do. The second comes from an ip process started without blocking this process
+   * (the daemon's), `delayMs(attempt)` after the first: tries until the first one's run logged `verified` as
+   * `want`, and returns that run and the second address's.
+   */
+  async function secondAddressWhile(want: string, delayMs: (attempt: number) => number, tries: number) {
     const address = "10.237.1.6";
     const other = "10.237.3.7";
-    for (let tries = 0; tries < 25; tries++) {
+    for (let attempt = 0; attempt < tries; attempt++) {
       const mark = out.lines.length;
       ns.ip("addr", "add", `${address}/24`, "dev", "wan0");
+      if (delayMs(attempt) > 0) await new Promise((resolve) => setTimeout(resolve, delayMs(attempt)));
       await promisify(execFile)("ip", ["-n", ns.name, "addr", "add", `${other}/24`, "dev", "wan0p"]);
       const last = await reconciled((l) => l.reasons!.some((r) => r.includes(`address-added ${other} `)), mark);
       expect(endpoints().map((e) => e.address)).toContain(address);
       const first = out.lines.slice(mark).find((l) => l.msg === "reconciled");
-      if (first !== last && first?.verified === "by the next run") {
-        expect(first.stages).not.toHaveProperty("verified");
-        expect(last.operations).toBe(0);
-        expect(last.verified).toBeUndefined();
-        expect(last.stages).toHaveProperty("verified");
-        expect(out.lines.slice(mark).filter((l) => l.msg === "reconciled" && l.reasons!.includes("recheck"))).toEqual([]);
-        return;
-      }
+      if (first !== undefined && first !== last && first.verified === want) return { first, last, mark };
       const removedMark = out.lines.length;
       ns.ip("addr", "del", `${other}/24`, "dev", "wan0p");
       ns.ip("addr", "del", `${address}/24`, "dev", "wan0");
       await reconciled((l) => l.reasons!.some((r) => r.includes(`address-removed ${address} `)), removedMark);
     }
-    throw new Error("the second address never came while the first one's run was applying in 25 tries");
+    throw new Error(`the first address's run was never verified "${want}" in ${tries} tries`);
+  }
+
+  it("leaves a run's re-read to the run waiting behind it, which re-reads even with nothing to do", async () => {
+    await start().started;
+    await reconciled((l) => l.reasons!.includes("start"));
+    // The second address arrived while the first one's run was applying.
+    const { first, last, mark } = await secondAddressWhile("by the next run", () => 0, 25);
+    expect(first.stages).not.toHaveProperty("verified");
+    expect(last.operations).toBe(0);
+    expect(last.verified).toBeUndefined();
+    expect(last.stages).toHaveProperty("verified");
+    expect(out.lines.slice(mark).filter((l) => l.msg === "reconciled" && l.reasons!.includes("recheck"))).toEqual([]);
   });
 
   it("drops a run's re-read when a request comes during it: the next run re-reads instead", async () => {
     await start().started;
     await reconciled((l) => l.reasons!.includes("start"));
-    // As above, but the second address comes a little later each try, until it came during the re-read.
-    const address = "10.237.1.8";
-    const other = "10.237.3.8";
-    for (let tries = 0; tries < 40; tries++) {
-      const mark = out.lines.length;
-      ns.ip("addr", "add", `${address}/24`, "dev", "wan0");
-      await new Promise((resolve) => setTimeout(resolve, tries % 8));
-      await promisify(execFile)("ip", ["-n", ns.name, "addr", "add", `${other}/24`, "dev", "wan0p"]);
-      const last = await reconciled((l) => l.reasons!.some((r) => r.includes(`address-added ${other} `)), mark);
-      expect(endpoints().map((e) => e.address)).toContain(address);
-      const first = out.lines.slice(mark).find((l) => l.msg === "reconciled");
-      if (first !== last && first?.verified === "by the next run (re-read dropped)") {
-        expect(first.operations).toBeGreaterThan(0);
-        expect(first.stages).not.toHaveProperty("verified");
-        expect(last.verified).toBeUndefined();
-        expect(last.stages).toHaveProperty("verified");
-        return;
-      }
-      const removedMark = out.lines.length;
-      ns.ip("addr", "del", `${other}/24`, "dev", "wan0p");
-      ns.ip("addr", "del", `${address}/24`, "dev", "wan0");
-      await reconciled((l) => l.reasons!.some((r) => r.includes(`address-removed ${address} `)), removedMark);
-    }
-    throw new Error("the second address never came during the first one's re-read in 40 tries");
+    // The second address comes a little later each try, until it came during the first one's re-read.
+    const { first, last } = await secondAddressWhile("by the next run (re-read dropped)", (attempt) => attempt % 8, 40);
+    expect(first.operations).toBeGreaterThan(0);
+    expect(first.stages).not.toHaveProperty("verified");
+    expect(last.verified).toBeUndefined();
+    expect(last.stages).toHaveProperty("verified");
   });
 
   it("requests a full recheck when a fast run's re-read finds drift the cache could not see", async () => {
