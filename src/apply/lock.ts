@@ -20,6 +20,8 @@ const TAKEOVER_FILE = "apply.lock.takeover";
 const DAEMON_PID_FILE = "daemon.pid";
 
 export interface Lock {
+  /** Another run held the lock when this one asked for it, and may have changed anything meanwhile. */
+  contended: boolean;
   release(): Promise<void>;
 }
 
@@ -50,9 +52,9 @@ export async function acquireLock(dir = DEFAULT_RUN_DIR, opts: LockOptions = {})
   const me = selfHolder();
   const began = Date.now();
   let backoffMs = 5;
-  for (;;) {
+  for (let contended = false; ; contended = true) {
     if (await createExclusive(path, me)) {
-      return { release: () => removeIfHeldBy(path, me) };
+      return { contended, release: () => removeIfHeldBy(path, me) };
     }
     const holder = await readHolder(path);
     if (holder !== undefined && (holder === null || !(await isAlive(holder)))) {

@@ -42,8 +42,12 @@ describe("acquireLock", () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(secondHeld).toBe(false);
     await first.release();
-    await (await second).release();
+    const secondLock = await second;
+    await secondLock.release();
     expect(secondHeld).toBe(true);
+    // The daemon trusts its kernel cache only after a lock nobody else held meanwhile.
+    expect(first.contended).toBe(false);
+    expect(secondLock.contended).toBe(true);
   });
 
   it("takes over a lock whose holder is dead", async () => {

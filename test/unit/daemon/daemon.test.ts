@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { acquireLock } from "../../../src/apply/lock.js";
 import { firstRead, kernelTrigger, startDaemon, type Daemon, type FirstRead } from "../../../src/daemon/daemon.js";
 import type { KernelEvent } from "../../../src/kernel/monitor.js";
 import { createLogger } from "../../../src/log.js";
@@ -244,6 +245,19 @@ describeNeeding(netnsPrerequisites(), "startDaemon on a fake NetworkManager and 
     expect(first.stages).not.toHaveProperty("verified");
     expect(last.verified).toBeUndefined();
     expect(last.stages).toHaveProperty("verified");
+  });
+
+  it("reads the kernel in full after waiting for a lock another run held (it may have changed anything)", async () => {
+    await start().started;
+    await reconciled((l) => l.reasons!.includes("start"));
+    const other = await acquireLock(runDir);
+    const mark = out.lines.length;
+    ns.ip("addr", "add", "10.237.1.9/24", "dev", "wan0");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await other.release();
+    const run = await reconciled((l) => l.reasons!.some((r) => r.includes("address-added 10.237.1.9 ")), mark);
+    expect(run.read).toBe("full");
+    expect(endpoints().map((e) => e.address)).toContain("10.237.1.9");
   });
 
   it("requests a full recheck when a fast run's re-read finds drift the cache could not see", async () => {
