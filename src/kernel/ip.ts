@@ -20,6 +20,8 @@ export interface IpBatch {
    * process died, and the next call starts a fresh process. Calls are queued (one group at a time).
    */
   run(lines: readonly (readonly string[])[]): Promise<BatchResult>;
+  /** Starts the process now, if it is not running, instead of with the next run (the daemon: spawning blocks for milliseconds). */
+  prestart(): void;
   close(): Promise<void>;
 }
 
@@ -173,6 +175,10 @@ class ResidentBatch implements IpBatch {
     const next = this.queue.then(() => this.runGroup(rendered));
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  prestart(): void {
+    if (!this.closed && this.proc === null) this.start();
   }
 
   async close(): Promise<void> {

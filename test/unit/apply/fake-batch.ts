@@ -24,6 +24,7 @@ export function fakeBatch(
       });
       return { outputs: text.map(() => ""), failures };
     },
+    prestart() {},
     async close() {},
   };
 }

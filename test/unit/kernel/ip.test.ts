@@ -167,6 +167,16 @@ describeNeeding(netnsPrerequisites(), "kernel/ip (creates a network namespace)",
     expect(ipProcessCount()).toBe(before);
   });
 
+  it("prestart starts the process once, and the runs after it use that process", async () => {
+    const b = open();
+    const before = ipProcessCount();
+    b.prestart();
+    b.prestart();
+    expect(ipProcessCount()).toBe(before + 1);
+    expect((await b.run([["link", "show", "dev", "v0"]])).failures).toEqual([]);
+    expect(ipProcessCount()).toBe(before + 1);
+  });
+
   it("close ends the process; later runs are refused", async () => {
     const b = open();
     await b.run([["link", "show"]]);
