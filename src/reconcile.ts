@@ -69,7 +69,10 @@ export async function assess(
   io: KernelIo,
   known?: KernelState,
 ): Promise<Assessment> {
-  const current = known ?? (await readCurrent(io, policy.marks));
+  return assessAgainst(snapshot, policy, known ?? (await readCurrent(io, policy.marks)));
+}
+
+function assessAgainst(snapshot: NmSnapshot, policy: Policy, current: KernelState): Assessment {
   const desired = desiredState(snapshot, current, policy);
   return { current, desired, plan: planChanges(desired, current, policy.marks) };
 }
@@ -92,10 +95,11 @@ export interface Outcome extends Applied {
 /**
  * Plans against `known` (or a fresh read when the caller has none) and applies; a failed operation is
  * reported, never thrown. The daemon passes the state its last run read back, patched with the kernel's
- * events since, so an address costs a plan and one batch round trip before its endpoint is in.
+ * events since, so an address costs a plan and one batch round trip before its endpoint is in. With `known`,
+ * the first write is handed to ip before this returns its promise (nothing is awaited on the way).
  */
 export async function planAndApply(snapshot: NmSnapshot, policy: Policy, io: KernelIo, known?: KernelState): Promise<Applied> {
-  const before = await assess(snapshot, policy, io, known);
+  const before = known === undefined ? await assess(snapshot, policy, io) : assessAgainst(snapshot, policy, known);
   const planned = performance.now();
   if (before.plan.operations.length === 0) return { ...before, applied: { applied: [], failed: [] }, at: { planned } };
   const applied = await applyPlan(before.plan, io);

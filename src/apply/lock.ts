@@ -45,17 +45,21 @@ interface Holder {
   start: number | null;
 }
 
+/** The lock if nobody holds it, without waiting (the daemon's at-once runs); undefined otherwise. */
+export function tryAcquireLock(dir = DEFAULT_RUN_DIR): Lock | undefined {
+  const path = lockPath(dir);
+  const me = selfHolder();
+  return createExclusive(path, me) ? held(path, me, false) : undefined;
+}
+
 export async function acquireLock(dir = DEFAULT_RUN_DIR, opts: LockOptions = {}): Promise<Lock> {
   const timeoutMs = opts.timeoutMs ?? 10_000;
-  mkdirSync(dir, { recursive: true, mode: 0o755 });
-  const path = join(dir, LOCK_FILE);
+  const path = lockPath(dir);
   const me = selfHolder();
   const began = Date.now();
   let backoffMs = 5;
   for (let contended = false; ; contended = true) {
-    if (await createExclusive(path, me)) {
-      return { contended, release: () => removeIfHeldBy(path, me) };
-    }
+    if (createExclusive(path, me)) return held(path, me, contended);
     const holder = await readHolder(path);
     if (holder !== undefined && (holder === null || !(await isAlive(holder)))) {
       await takeOverStale(dir, path, holder, me);
@@ -66,6 +70,15 @@ export async function acquireLock(dir = DEFAULT_RUN_DIR, opts: LockOptions = {})
     await sleep(Math.min(backoffMs, timeoutMs - waited));
     backoffMs = Math.min(backoffMs * 2, 100);
   }
+}
+
+function lockPath(dir: string): string {
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  return join(dir, LOCK_FILE);
+}
+
+function held(path: string, me: Holder, contended: boolean): Lock {
+  return { contended, release: () => removeIfHeldBy(path, me) };
 }
 
 /** Whether the daemon's pid file names a live process (the dispatcher then leaves the work to it). */
@@ -83,7 +96,7 @@ export async function writeDaemonPidFile(dir = DEFAULT_RUN_DIR): Promise<{ remov
   return { remove: () => removeIfHeldBy(path, me) };
 }
 
-async function createExclusive(path: string, holder: Holder): Promise<boolean> {
+function createExclusive(path: string, holder: Holder): boolean {
   // Unique without random bytes: only this process uses its pid here, and it never has two temporaries at
   // once (everything from write to unlink is synchronous).
   const temp = `${path}.${process.pid}`;

@@ -7,6 +7,12 @@
 export interface Loop {
   /** Asks for a run; `reason` is passed on to it (for the logs). */
   request(reason: string): void;
+  /**
+   * As request, but when nothing runs the run starts before this returns and goes as far as it can without
+   * waiting: for news that must reach the kernel before whatever else the caller's turn of the event loop
+   * holds (dbus-next parses every buffered D-Bus message in one callback, signals after the one that matters).
+   */
+  requestNow(reason: string): void;
   /** A request came in since the current run started: what it saw may already be outdated. */
   pending(): boolean;
   /** Resolves when a request comes in (at once when one is pending): a run can stop waiting for what it no longer needs. */
@@ -25,6 +31,8 @@ export function serialLoop(
   let pending: Set<string> | undefined;
   let pendingSince = 0;
   let running: Promise<void> | undefined;
+  /** A drain has begun (set before it runs, so a request from inside a run started at once cannot start another). */
+  let draining = false;
   let stopped = false;
   const wake: (() => void)[] = [];
 
@@ -38,16 +46,26 @@ export function serialLoop(
         onError(error);
       }
     }
+    draining = false;
     running = undefined;
+  };
+
+  const add = (reason: string): boolean => {
+    if (stopped) return false;
+    if (pending === undefined) pendingSince = performance.now();
+    (pending ??= new Set()).add(reason);
+    for (const resolve of wake.splice(0)) resolve();
+    if (draining) return false;
+    draining = true;
+    return true;
   };
 
   return {
     request(reason) {
-      if (stopped) return;
-      if (pending === undefined) pendingSince = performance.now();
-      (pending ??= new Set()).add(reason);
-      running ??= Promise.resolve().then(drain);
-      for (const resolve of wake.splice(0)) resolve();
+      if (add(reason)) running = Promise.resolve().then(drain);
+    },
+    requestNow(reason) {
+      if (add(reason)) running = drain();
     },
     pending: () => pending !== undefined,
     requested: () => (pending !== undefined ? Promise.resolve() : new Promise<void>((resolve) => wake.push(resolve))),

@@ -156,6 +156,8 @@ class ResidentBatch implements IpBatch {
   private lineNo = 0;
   private group: Group | null = null;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Groups handed to run() and not settled yet. */
+  private queued = 0;
   private stdoutRest = "";
   private stderrRest = "";
   private stderrText: string[] = [];
@@ -172,8 +174,11 @@ class ResidentBatch implements IpBatch {
     } catch (e) {
       return Promise.reject(e);
     }
-    const next = this.queue.then(() => this.runGroup(rendered));
-    this.queue = next.catch(() => undefined);
+    // An idle process gets the group now rather than a microtask later: the daemon's removal on a
+    // DEACTIVATING signal races NetworkManager's own removal of the address.
+    const next = this.queued === 0 ? this.runGroup(rendered) : this.queue.then(() => this.runGroup(rendered));
+    this.queued++;
+    this.queue = next.catch(() => undefined).finally(() => this.queued--);
     return next;
   }
 

@@ -8,7 +8,8 @@ import type { KernelState, NmSnapshot, Policy } from "../../src/model/types.js";
 import { withApplied } from "../../src/daemon/kernel-cache.js";
 import { desiredState } from "../../src/desired/index.js";
 import { planChanges } from "../../src/plan/index.js";
-import { assess, openKernelIo, readCurrent, reconcile, sweep, type KernelIo } from "../../src/reconcile.js";
+import { assess, openKernelIo, planAndApply, readCurrent, reconcile, sweep, type KernelIo } from "../../src/reconcile.js";
+import { fakeBatch } from "./apply/fake-batch.js";
 import { caseNames, readCase } from "../cases/cases.js";
 import { describeNeeding, netnsPrerequisites } from "../rig/needs.js";
 import { makeNetns } from "./kernel/netns.js";
@@ -132,4 +133,14 @@ describeNeeding(netnsPrerequisites(), "reconcile round trip on a real kernel", (
     expect(global(after)).toEqual(global(before));
     expect(after.limits).toEqual(before.limits);
   });
+});
+
+it("planAndApply from a known state hands its first write to ip before returning (nothing awaited on the way)", async () => {
+  const name = "deactivating-device-swept";
+  const batches = { ipv4: fakeBatch(), ipv6: fakeBatch() };
+  const io: KernelIo = { batches, readers: batches, writeRpFilter: async () => {}, close: async () => {} };
+  const kernel = readCase<KernelState>(name, "kernel.json");
+  const applying = planAndApply(readCase<NmSnapshot>(name, "snapshot.json"), readCase<Policy>(name, "policy.json"), io, kernel);
+  expect(batches.ipv4.runs[0]?.[0]).toMatch(/^mptcp endpoint delete id 100$/);
+  expect((await applying).applied.failed).toEqual([]);
 });

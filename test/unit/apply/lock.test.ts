@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { acquireLock, isDaemonRunning, LockTimeoutError, writeDaemonPidFile } from "../../../src/apply/lock.js";
+import { acquireLock, isDaemonRunning, LockTimeoutError, tryAcquireLock, writeDaemonPidFile } from "../../../src/apply/lock.js";
 
 const run = promisify(execFile);
 let dir: string;
@@ -48,6 +48,16 @@ describe("acquireLock", () => {
     // The daemon trusts its kernel cache only after a lock nobody else held meanwhile.
     expect(first.contended).toBe(false);
     expect(secondLock.contended).toBe(true);
+  });
+
+  it("tryAcquireLock takes a free lock at once and returns nothing while it is held", async () => {
+    const first = tryAcquireLock(dir);
+    expect(first?.contended).toBe(false);
+    expect(tryAcquireLock(dir)).toBeUndefined();
+    await first!.release();
+    const again = tryAcquireLock(dir);
+    expect(again).toBeDefined();
+    await again!.release();
   });
 
   it("takes over a lock whose holder is dead", async () => {

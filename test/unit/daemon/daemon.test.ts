@@ -305,6 +305,27 @@ describeNeeding(netnsPrerequisites(), "startDaemon on a fake NetworkManager and 
     expect(endpoints().map((e) => e.address)).not.toContain("10.237.2.2");
   });
 
+  it("hands the endpoint's delete to ip while still handling the DEACTIVATING signal", async () => {
+    await start().started;
+    await reconciled((l) => l.reasons!.includes("start"));
+    const lteEndpoint = () => endpoints().some((e) => e.address === "10.237.2.2");
+    for (let tries = 0; tries < 5; tries++) {
+      // Idle first: only a run that starts while nothing runs goes straight to its write.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(lteEndpoint()).toBe(true);
+      const mark = out.lines.length;
+      nm.stateChanged(LTE.path, 110);
+      // No await from here on: the daemon gets no turn of the event loop, only the ip process it wrote to can act.
+      let gone = false;
+      for (const deadline = Date.now() + 1000; !gone && Date.now() < deadline; ) gone = !lteEndpoint();
+      if (gone) return;
+      await reconciled((l) => l.reasons!.includes("nm state: lte0 deactivating"), mark);
+      nm.stateChanged(LTE.path, 100);
+      await out.waitFor((l) => l.op === "endpoint-add" && String(l.command).includes("10.237.2.2"), mark);
+    }
+    throw new Error("the endpoint was never gone before the signal handler returned in 5 tries");
+  });
+
   it("does not act before the re-read on UNAVAILABLE, which a restarted NetworkManager signals while re-assuming", async () => {
     await start().started;
     await reconciled((l) => l.reasons!.includes("start"));

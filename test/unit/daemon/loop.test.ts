@@ -151,3 +151,38 @@ describe("serialLoop.requested", () => {
     expect(pendingSeen).toBe(true);
   });
 });
+
+describe("serialLoop.requestNow", () => {
+  it("starts the run before it returns when nothing runs, and queues like request when something does", async () => {
+    const fake = gatedRun();
+    const loop = serialLoop(fake.run, () => {});
+    loop.requestNow("teardown");
+    expect(fake.calls).toEqual([["teardown"]]);
+    loop.requestNow("again");
+    loop.request("other");
+    expect(fake.calls).toEqual([["teardown"]]);
+    await fake.release();
+    expect(fake.calls).toEqual([["teardown"], ["again", "other"]]);
+    await fake.release();
+    await loop.idle();
+    expect(fake.maxActive()).toBe(1);
+  });
+
+  it("never starts a second run when the run it started requests another before its first wait", async () => {
+    const calls: string[][] = [];
+    let active = 0;
+    let maxActive = 0;
+    const loop = serialLoop(async (reasons) => {
+      calls.push(reasons);
+      maxActive = Math.max(maxActive, ++active);
+      if (reasons.includes("first")) loop.request("from inside");
+      await flush();
+      active--;
+    }, () => {});
+    loop.requestNow("first");
+    await flush();
+    await loop.idle();
+    expect(calls).toEqual([["first"], ["from inside"]]);
+    expect(maxActive).toBe(1);
+  });
+});
