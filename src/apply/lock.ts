@@ -53,22 +53,30 @@ export function tryAcquireLock(dir = DEFAULT_RUN_DIR): Lock | undefined {
 }
 
 export async function acquireLock(dir = DEFAULT_RUN_DIR, opts: LockOptions = {}): Promise<Lock> {
+  return tryAcquireLock(dir) ?? waitForLock(dir, opts);
+}
+
+/**
+ * For a caller whose try found the lock held: waits for the holder (or takes over a stale lock) and returns
+ * the lock as contended.
+ */
+export async function waitForLock(dir = DEFAULT_RUN_DIR, opts: LockOptions = {}): Promise<Lock> {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const path = lockPath(dir);
   const me = selfHolder();
   const began = Date.now();
   let backoffMs = 5;
-  for (let contended = false; ; contended = true) {
-    if (createExclusive(path, me)) return held(path, me, contended);
+  for (;;) {
     const holder = await readHolder(path);
     if (holder !== undefined && (holder === null || !(await isAlive(holder)))) {
       await takeOverStale(dir, path, holder, me);
-      continue;
+    } else {
+      const waited = Date.now() - began;
+      if (waited >= timeoutMs) throw new LockTimeoutError(path, holder?.pid ?? null, waited);
+      await sleep(Math.min(backoffMs, timeoutMs - waited));
+      backoffMs = Math.min(backoffMs * 2, 100);
     }
-    const waited = Date.now() - began;
-    if (waited >= timeoutMs) throw new LockTimeoutError(path, holder?.pid ?? null, waited);
-    await sleep(Math.min(backoffMs, timeoutMs - waited));
-    backoffMs = Math.min(backoffMs * 2, 100);
+    if (createExclusive(path, me)) return held(path, me, true);
   }
 }
 

@@ -18,13 +18,13 @@ export function patchKnown(known: KernelState, event: KernelEvent): KernelState 
       const addresses = known.addresses.filter((a) => !sameAddress(a, event));
       if (event.family === "ipv6") return { ...known, addresses, routes: known.routes.map((r) => withoutSource(r, event)) };
       const lastIpv4 = !addresses.some((a) => a.ifname === event.ifname && a.family === "ipv4");
-      return withoutRoutesThrough({ ...known, addresses }, event.ifname, lastIpv4 ? "ipv4" : undefined);
+      return lastIpv4 ? withoutRoutesThrough({ ...known, addresses }, event.ifname, "ipv4") : { ...known, addresses };
     }
     case "link": {
       // A link the last read did not see is new: its index and flags are unknown here.
       if (!known.links.some((l) => l.ifname === event.ifname)) return undefined;
       const links = known.links.map((l) => (l.ifname === event.ifname ? { ...l, up: event.up } : l));
-      return withoutRoutesThrough({ ...known, links }, event.ifname, event.adminUp ? undefined : "all");
+      return event.adminUp ? { ...known, links } : withoutRoutesThrough({ ...known, links }, event.ifname, "all");
     }
     case "link-removed":
       return withoutRoutesThrough({ ...known, links: known.links.filter((l) => l.ifname !== event.ifname) }, event.ifname, "all");
@@ -63,8 +63,7 @@ export function patchKnown(known: KernelState, event: KernelEvent): KernelState 
  * kernel-cache.test.ts), which the cache does not follow for our own routes: it drops them itself, or an
  * address coming back would be planned against the gateway and table routes of its last time up.
  */
-function withoutRoutesThrough(state: KernelState, dev: string, families: Family | "all" | undefined): KernelState {
-  if (families === undefined) return state;
+function withoutRoutesThrough(state: KernelState, dev: string, families: Family | "all"): KernelState {
   const flushed = (r: { family: Family; dev: string }) => r.dev === dev && (families === "all" || r.family === families);
   return {
     ...state,

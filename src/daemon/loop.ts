@@ -50,7 +50,8 @@ export function serialLoop(
     running = undefined;
   };
 
-  const add = (reason: string): boolean => {
+  /** Records the request; true when no drain is on, so the caller starts one. */
+  const enqueue = (reason: string): boolean => {
     if (stopped) return false;
     if (pending === undefined) pendingSince = performance.now();
     (pending ??= new Set()).add(reason);
@@ -62,10 +63,10 @@ export function serialLoop(
 
   return {
     request(reason) {
-      if (add(reason)) running = Promise.resolve().then(drain);
+      if (enqueue(reason)) running = Promise.resolve().then(drain);
     },
     requestNow(reason) {
-      if (add(reason)) running = drain();
+      if (enqueue(reason)) running = drain();
     },
     pending: () => pending !== undefined,
     requested: () => (pending !== undefined ? Promise.resolve() : new Promise<void>((resolve) => wake.push(resolve))),

@@ -99,6 +99,7 @@ export async function watchNetworkManager(
   const forget = (path: string) => {
     const previous = devices.get(path);
     devices.delete(path);
+    signalled.delete(path);
     for (const [related, device] of owners) if (device === path) owners.delete(related);
     if (previous) onChange(previous.interface);
   };
