@@ -45,25 +45,43 @@ interface Holder {
   start: number | null;
 }
 
-/** The lock if nobody holds it, without waiting (the daemon's at-once runs); undefined otherwise. */
-export function tryAcquireLock(dir = DEFAULT_RUN_DIR): Lock | undefined {
-  const path = lockPath(dir);
+/**
+ * One process's way to the lock, for a process that takes it again and again (the daemon, on its reaction
+ * path): the file naming this process is written once, so taking a free lock is a single link(2) (measured
+ * 0.17 ms p50 for write + link + unlink after an idle wait under the unit's Node flags, 0.06 ms for the link
+ * alone). close() removes that file.
+ */
+export interface LockClaim {
+  /** The lock if nobody holds it, without waiting (the daemon's at-once runs); undefined otherwise. */
+  tryAcquire(): Lock | undefined;
+  /** For a caller whose try found the lock held: waits for the holder (or takes over a stale lock). */
+  waitFor(opts?: LockOptions): Promise<Lock>;
+  close(): void;
+}
+
+export function lockClaim(dir = DEFAULT_RUN_DIR): LockClaim {
+  const path = join(dir, LOCK_FILE);
   const me = selfHolder();
-  return createExclusive(path, me) ? held(path, me, false) : undefined;
+  const link = exclusiveLink(dir, path, me);
+  return {
+    tryAcquire: () => (link.create() ? held(path, me, false) : undefined),
+    waitFor: (opts = {}) => waitForLock(dir, path, me, link, opts),
+    close: link.close,
+  };
 }
 
 export async function acquireLock(dir = DEFAULT_RUN_DIR, opts: LockOptions = {}): Promise<Lock> {
-  return tryAcquireLock(dir) ?? waitForLock(dir, opts);
+  const claim = lockClaim(dir);
+  try {
+    return claim.tryAcquire() ?? (await claim.waitFor(opts));
+  } finally {
+    claim.close();
+  }
 }
 
-/**
- * For a caller whose try found the lock held: waits for the holder (or takes over a stale lock) and returns
- * the lock as contended.
- */
-export async function waitForLock(dir = DEFAULT_RUN_DIR, opts: LockOptions = {}): Promise<Lock> {
+/** Returns the lock as contended: another run held it when this one asked. */
+async function waitForLock(dir: string, path: string, me: Holder, link: ExclusiveLink, opts: LockOptions): Promise<Lock> {
   const timeoutMs = opts.timeoutMs ?? 10_000;
-  const path = lockPath(dir);
-  const me = selfHolder();
   const began = Date.now();
   let backoffMs = 5;
   for (;;) {
@@ -76,13 +94,8 @@ export async function waitForLock(dir = DEFAULT_RUN_DIR, opts: LockOptions = {})
       await sleep(Math.min(backoffMs, timeoutMs - waited));
       backoffMs = Math.min(backoffMs * 2, 100);
     }
-    if (createExclusive(path, me)) return held(path, me, true);
+    if (link.create()) return held(path, me, true);
   }
-}
-
-function lockPath(dir: string): string {
-  mkdirSync(dir, { recursive: true, mode: 0o755 });
-  return join(dir, LOCK_FILE);
 }
 
 function held(path: string, me: Holder, contended: boolean): Lock {
@@ -104,20 +117,51 @@ export async function writeDaemonPidFile(dir = DEFAULT_RUN_DIR): Promise<{ remov
   return { remove: () => removeIfHeldBy(path, me) };
 }
 
-function createExclusive(path: string, holder: Holder): boolean {
-  // Unique without random bytes: only this process uses its pid here, and it never has two temporaries at
-  // once (everything from write to unlink is synchronous).
-  const temp = `${path}.${process.pid}`;
-  writeFileSync(temp, formatHolder(holder));
-  try {
-    linkSync(temp, path);
-    return true;
-  } catch (error) {
-    if (errnoOf(error) === "EEXIST") return false;
-    throw error;
-  } finally {
-    unlinkQuietly(temp);
-  }
+interface ExclusiveLink {
+  /** Creates the target naming the holder, unless it exists; whether it did. */
+  create(): boolean;
+  close(): void;
+}
+
+/**
+ * The target appears complete or not at all: it is a hard link to a file already holding the holder's line.
+ * That file is named by pid, which only this process uses here, and is rewritten when missing (first use, or
+ * the run directory emptied since) and at every claim (a pid reused since a crash left one behind).
+ */
+function exclusiveLink(dir: string, target: string, holder: Holder): ExclusiveLink {
+  const source = `${target}.${process.pid}`;
+  let written = false;
+  const write = () => {
+    mkdirSync(dir, { recursive: true, mode: 0o755 });
+    writeFileSync(source, formatHolder(holder));
+    written = true;
+  };
+  const link = (): boolean => {
+    try {
+      linkSync(source, target);
+      return true;
+    } catch (error) {
+      if (errnoOf(error) === "EEXIST") return false;
+      throw error;
+    }
+  };
+  const create = (): boolean => {
+    if (!written) write();
+    try {
+      return link();
+    } catch (error) {
+      if (errnoOf(error) !== "ENOENT") throw error;
+    }
+    write();
+    return link();
+  };
+  return {
+    create,
+    close: () => {
+      if (written) unlinkQuietly(source);
+      written = false;
+    },
+  };
 }
 
 function unlinkQuietly(path: string): void {
@@ -135,7 +179,14 @@ function unlinkQuietly(path: string): void {
  */
 async function takeOverStale(dir: string, path: string, stale: Holder | null, me: Holder): Promise<void> {
   const takeover = join(dir, TAKEOVER_FILE);
-  if (!(await createExclusive(takeover, me))) {
+  const link = exclusiveLink(dir, takeover, me);
+  let mine: boolean;
+  try {
+    mine = link.create();
+  } finally {
+    link.close();
+  }
+  if (!mine) {
     const other = await readHolder(takeover);
     if (other !== undefined && (other === null || !(await isAlive(other)))) unlinkQuietly(takeover);
     else await sleep(1);

@@ -2,7 +2,7 @@
 // resync timer, SIGHUP) only request a reconcile; the loop runs one at a time, each under the apply lock,
 // planning from the kernel's state (cached or read, see FirstRead) and NetworkManager's snapshot, which the
 // watch keeps current; the last run of a burst re-reads the kernel to verify.
-import { acquireLock, tryAcquireLock, waitForLock, writeDaemonPidFile } from "../apply/lock.js";
+import { acquireLock, lockClaim, writeDaemonPidFile } from "../apply/lock.js";
 import { watchKernel, type KernelEvent } from "../kernel/monitor.js";
 import type { Logger } from "../log.js";
 import type { Policy } from "../model/types.js";
@@ -113,6 +113,7 @@ export function kernelTrigger(event: KernelEvent): string | undefined {
 export function startDaemon(opts: DaemonOptions): Daemon {
   const log = opts.log;
   const io = openKernelIo({ netns: opts.netns, readApart: true });
+  const applyLock = lockClaim(opts.runDir);
   const reportConflicts = conflictReporter(log.child({ component: "plan" }));
   const reportHeld = heldReporter(log.child({ component: "plan" }));
   let policy = opts.policy;
@@ -153,7 +154,7 @@ export function startDaemon(opts: DaemonOptions): Daemon {
     if (!nmSeen || watch === undefined) return;
     const started = performance.now();
     // Taken without a wait when free, so that a run started at once (requestNow) reaches its write unbroken.
-    const lock = tryAcquireLock(opts.runDir) ?? (await waitForLock(opts.runDir));
+    const lock = applyLock.tryAcquire() ?? (await applyLock.waitFor());
     const lockMs = Number((performance.now() - started).toFixed(2));
     // A lock that did not come at once was held by a CLI apply, which may have changed anything. (Not
     // judged by lockMs: on a loaded machine the lock's few syscalls alone took over 1 ms.)
@@ -360,6 +361,7 @@ export function startDaemon(opts: DaemonOptions): Daemon {
       confWatch?.close();
       await Promise.all([kernel.stop(), watch?.close(), metrics?.stop()]);
       if (opts.flushOnExit && !timedOut) await flushOwned();
+      applyLock.close();
       await io.close();
       await (await pidFile.catch(() => undefined))?.remove();
       log.info("stopped");

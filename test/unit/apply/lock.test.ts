@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { acquireLock, isDaemonRunning, LockTimeoutError, tryAcquireLock, writeDaemonPidFile } from "../../../src/apply/lock.js";
+import { readdir } from "node:fs/promises";
+import { acquireLock, isDaemonRunning, lockClaim, LockTimeoutError, writeDaemonPidFile } from "../../../src/apply/lock.js";
 
 const run = promisify(execFile);
 let dir: string;
@@ -50,14 +51,45 @@ describe("acquireLock", () => {
     expect(secondLock.contended).toBe(true);
   });
 
-  it("tryAcquireLock takes a free lock at once and returns nothing while it is held", async () => {
-    const first = tryAcquireLock(dir);
+  it("a claim takes a free lock at once and returns nothing while it is held", async () => {
+    const claim = lockClaim(dir);
+    const first = claim.tryAcquire();
     expect(first?.contended).toBe(false);
-    expect(tryAcquireLock(dir)).toBeUndefined();
+    expect(claim.tryAcquire()).toBeUndefined();
+    const other = acquireLock(dir, { timeoutMs: 0 }).catch((e: unknown) => e);
+    expect(await other).toBeInstanceOf(LockTimeoutError);
     await first!.release();
-    const again = tryAcquireLock(dir);
+    const again = claim.tryAcquire();
     expect(again).toBeDefined();
+    expect((await readFile(join(dir, "apply.lock"), "utf8")).split(" ")[0]).toBe(String(process.pid));
     await again!.release();
+    claim.close();
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it("a claim keeps working after the run directory is emptied", async () => {
+    const claim = lockClaim(dir);
+    await claim.tryAcquire()!.release();
+    await rm(dir, { recursive: true, force: true });
+    const lock = claim.tryAcquire();
+    expect(lock?.contended).toBe(false);
+    expect((await readFile(join(dir, "apply.lock"), "utf8")).split(" ")[0]).toBe(String(process.pid));
+    await lock!.release();
+    claim.close();
+  });
+
+  it("a claim's wait returns the lock as contended once the holder releases it", async () => {
+    const claim = lockClaim(dir);
+    const first = await acquireLock(dir);
+    expect(claim.tryAcquire()).toBeUndefined();
+    const waited = claim.waitFor({ timeoutMs: 5000 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await first.release();
+    const lock = await waited;
+    expect(lock.contended).toBe(true);
+    await lock.release();
+    claim.close();
+    expect(await readdir(dir)).toEqual([]);
   });
 
   it("takes over a lock whose holder is dead", async () => {

@@ -1,7 +1,7 @@
 // The daemon's composition root with a fake NetworkManager (connectBus) and a real kernel in a throw-away
 // namespace (netns). Every wait is on a log line or a kernel state the test caused, never a fixed delay.
 import { execFile, execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -369,6 +369,17 @@ describeNeeding(netnsPrerequisites(), "startDaemon on a fake NetworkManager and 
     await d.reload();
     await reconciled((l) => l.reasons!.includes("reload"), mark);
     expect(endpoints().map((e) => e.address)).toEqual(["10.237.1.2"]); // lte0 matches no rule now: swept
+  });
+
+  it("leaves neither the lock nor the file it links the lock from (kept while it runs) after stop", async () => {
+    const d = start();
+    await d.started;
+    await reconciled((l) => l.reasons!.includes("start"));
+    const lockFiles = () => readdirSync(runDir).filter((f) => f.startsWith("apply.lock"));
+    expect(lockFiles()).toEqual([`apply.lock.${process.pid}`]);
+    await d.stop();
+    daemon = undefined;
+    expect(lockFiles()).toEqual([]);
   });
 
   it("removes what it owns at stop with flushOnExit, and only then", async () => {
