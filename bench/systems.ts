@@ -54,21 +54,34 @@ export async function startSystem(system: SystemName, rig: Rig, opts: StartOptio
       if (opts.ipShim) env.PATH = `${opts.ipShim.dir}:${env.PATH ?? ""}`;
       // Debug level: one "reconciled" line per run, which reconciles() counts.
       const daemon = [process.execPath, ...unit.nodeArgs, ...daemonNodeArgs(), CLI, "daemon", "--policy", opts.policy, "--log-level", "debug"];
-      return spawnLogged(rig, "daemon", unit.nice === undefined ? daemon : ["nice", "-n", String(unit.nice), ...daemon], env);
+      return spawnLogged(rig, "daemon", [...unit.launcher, ...daemon], env);
     }
   }
 }
 
 const UNIT = fileURLToPath(new URL("../packaging/mptcp-policy.service", import.meta.url));
 
-/** The unit's Node flags (from `ExecStart=`, between node and the program) and its `Nice=`: the daemon under test runs as the unit runs it. */
-function unitSettings(): { nodeArgs: string[]; nice?: number } {
+/**
+ * The unit's Node flags (from `ExecStart=`, between node and the program), and its `Nice=` and real-time policy
+ * as a `nice`/`chrt` prefix: the daemon under test runs as the unit runs it. `BENCH_DAEMON_SCHED=other` leaves
+ * the real-time policy out (the fair scheduler at `Nice=` only), to compare the two.
+ */
+function unitSettings(): { nodeArgs: string[]; launcher: string[] } {
   const text = readFileSync(UNIT, "utf8");
+  const setting = (name: string) => new RegExp(`^${name}=(\\S+)$`, "m").exec(text)?.[1];
   const execStart = /^ExecStart=(.*)$/m.exec(text)?.[1]?.split(/\s+/) ?? [];
   const program = execStart.findIndex((word) => word.endsWith(`/${ENTRY}`));
   if (program < 1) throw new Error(`${UNIT}: ExecStart= does not run node on ${ENTRY}`);
-  const nice = /^Nice=(-?\d+)$/m.exec(text)?.[1];
-  return { nodeArgs: execStart.slice(1, program), ...(nice !== undefined && { nice: Number(nice) }) };
+  const nice = setting("Nice");
+  const policy = process.env.BENCH_DAEMON_SCHED === "other" ? undefined : setting("CPUSchedulingPolicy");
+  const realTime = policy === "fifo" || policy === "rr";
+  return {
+    nodeArgs: execStart.slice(1, program),
+    launcher: [
+      ...(nice === undefined ? [] : ["nice", "-n", nice]),
+      ...(realTime ? ["chrt", `--${policy}`, setting("CPUSchedulingPriority") ?? "1"] : []),
+    ],
+  };
 }
 
 /**

@@ -172,15 +172,15 @@ describeNeeding(containerPrerequisites(), "the Debian package on a booted Debian
     await expectRoutedTable("lte0");
   });
 
-  it("the daemon and its resident ip processes run at the unit's Nice=-10", async () => {
+  it("the daemon and its resident ip processes run real-time FIFO at priority 1, as the unit says", async () => {
     const pid = (await c.run(["systemctl", "show", "--property=MainPID", "--value", "mptcp-policy"])).trim();
-    const niceOf = async (select: string[]) =>
-      (await c.run(["ps", "-o", "ni=,comm=", ...select])).trim().split("\n").map((l) => l.trim().split(/\s+/));
-    expect((await niceOf(["-p", pid]))[0]![0]).toBe("-10");
-    // The monitor and the two readers (inet, inet6) of the first reconcile; writers start with the daemon's first write.
-    const children = await niceOf(["--ppid", pid]);
+    const scheduling = async (select: string[]) =>
+      (await c.run(["ps", "-o", "cls=,rtprio=,comm=", ...select])).trim().split("\n").map((l) => l.trim().split(/\s+/));
+    expect((await scheduling(["-p", pid]))[0]!.slice(0, 2)).toEqual(["FF", "1"]);
+    // The monitor and the two readers at least (the writers start with the daemon too).
+    const children = await scheduling(["--ppid", pid]);
     expect(children.length).toBeGreaterThanOrEqual(3);
-    expect(children.filter(([ni, comm]) => ni !== "-10" || comm !== "ip")).toEqual([]);
+    expect(children.filter(([cls, prio, comm]) => cls !== "FF" || prio !== "1" || comm !== "ip")).toEqual([]);
   });
 
   it("a plain link brought up after the install gets an owned subflow endpoint (none of NetworkManager's), rule and table", async () => {
