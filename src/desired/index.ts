@@ -24,6 +24,8 @@ const STATE_ACTIVATED = 100;
 /** DISCONNECTED..NEED_AUTH: NetworkManager is not tearing the device down. */
 const STATE_DISCONNECTED = 30;
 const STATE_NEED_AUTH = 60;
+/** No carrier (or nothing NetworkManager could activate): the state a device keeps after its carrier went. */
+const STATE_UNAVAILABLE = 20;
 
 /**
  * A device counts when NetworkManager manages it, it has an interface, and its state is 70..100
@@ -44,10 +46,16 @@ export function deviceCounts(device: NmDevice): boolean {
  * disconnected or activating that already holds usable kernel addresses is coming up, and counts at once:
  * that is what lets the daemon react to the address instead of waiting for D-Bus. Whether a rule can claim
  * it yet is the matcher's business: the connection, UUID, SSID and metered flag are unknown until then.
+ * After a carrier loss the device is UNAVAILABLE, and when the carrier returns NetworkManager puts the address
+ * and the default route back about 17 ms before it signals anything (the bench's carrier cycles, debug log):
+ * such a device counts the same way, once the kernel lists its link with a carrier again.
  */
-function comingUp(device: NmDevice, addresses: readonly KernelAddress[], policy: Policy): boolean {
-  if (!device.managed || device.interface === "" || device.state < STATE_DISCONNECTED || device.state > STATE_NEED_AUTH) return false;
-  return usableAddresses(addresses, device.interface, policy.addresses).length > 0;
+function comingUp(device: NmDevice, kernel: Pick<KernelState, "addresses" | "links">, policy: Policy): boolean {
+  if (!device.managed || device.interface === "") return false;
+  const activating = device.state >= STATE_DISCONNECTED && device.state <= STATE_NEED_AUTH;
+  const carrierBack =
+    device.state === STATE_UNAVAILABLE && kernel.links.find((l) => l.ifname === device.interface)?.up === true;
+  return (activating || carrierBack) && usableAddresses(kernel.addresses, device.interface, policy.addresses).length > 0;
 }
 
 /**
@@ -87,7 +95,7 @@ function nmMptcp(device: NmDevice, snapshot: NmSnapshot): { nmMptcp?: NmMptcpHan
 
 /** Whether a device gets anything at all (before its rule is looked at): NetworkManager's view and the kernel's. */
 export function isInPlay(device: NmDevice, kernel: Pick<KernelState, "addresses" | "links">, policy: Policy): boolean {
-  return (deviceCounts(device) || comingUp(device, kernel.addresses, policy)) && hasCarrier(device, kernel.links);
+  return (deviceCounts(device) || comingUp(device, kernel, policy)) && hasCarrier(device, kernel.links);
 }
 
 /** What the kernel should hold for the devices the policy manages; pure. */

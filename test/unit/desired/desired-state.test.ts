@@ -55,6 +55,25 @@ describe("desiredState: which devices count", () => {
     expect(got.routing.map((r) => r.device)).toEqual(counts ? ["eth0"] : []);
   });
 
+  it.each([
+    { name: "its link listed with a carrier", links: [{ ifname: "eth0", ifindex: 2, up: true, pointToPoint: false }], counts: true },
+    { name: "its link listed without a carrier", links: [{ ifname: "eth0", ifindex: 2, up: false, pointToPoint: false }], counts: false },
+    { name: "its link not listed", links: [], counts: false },
+  ])("an unavailable device with a kernel address and $name → $counts (the carrier came back before NetworkManager's signal)", ({ links, counts }) => {
+    const unavailable = nmDevice("eth0", { state: 20, connection: undefined, metered: "unknown" });
+    const got = desiredState({ devices: [unavailable] }, { ...kernel("eth0"), links }, policy([manage]));
+    expect(got.endpoints.map((e) => e.address)).toEqual(counts ? ["10.0.0.2"] : []);
+    expect(got.routing.map((r) => r.device)).toEqual(counts ? ["eth0"] : []);
+  });
+
+  it("an unavailable device whose carrier came back is held while a rule before its match looks at metered", () => {
+    const meteredFirst: PolicyRule = { name: "metered", match: { metered: true }, action: { kind: "ignore" } };
+    const unavailable = nmDevice("eth0", { state: 20, connection: undefined, metered: "unknown" });
+    const links = [{ ifname: "eth0", ifindex: 2, up: true, pointToPoint: false }];
+    const got = desiredState({ devices: [unavailable] }, { ...kernel("eth0"), links }, policy([meteredFirst, manage]));
+    expect(got).toMatchObject({ endpoints: [], routing: [], held: [{ device: "eth0", rule: "metered", unknown: ["metered"] }] });
+  });
+
   it("a disconnected or activating device without kernel address does not count", () => {
     for (const state of [30, 40, 60]) {
       expect(desiredState({ devices: [nmDevice("eth0", { state })] }, kernel(), policy([manage])).devices).toEqual([]);
