@@ -32,8 +32,10 @@ export function registerDaemon(program: Command): void {
       // 13.4-14.5 % in four runs without --heap-growing-percent=25 and 5.4-7.0 % in three with it. Under
       // node --trace-gc both showed the same 55 full collections (all memory-reducer ones) and the same live
       // heap after each (6.0-6.9 MB, first flap to last): the flag changed no collection of V8's own heap, so
-      // no pause was added; what it saves is outside that heap. The unit passes the flags V8 only reads at
-      // start (--lite-mode, the young generation's size) on node's command line.
+      // no pause was added. Later runs with it varied from 3.8 to 13.7 % (README "Performance": the old
+      // generation cycles between the live heap and live + 8 MB, and the sample lands anywhere in that cycle).
+      // The unit passes the flags V8 only reads at start (--lite-mode, the young generation's size) on node's
+      // command line.
       setFlagsFromString("--optimize-for-size");
       setFlagsFromString("--heap-growing-percent=25");
       const policy = await policyOrFail(opts);
