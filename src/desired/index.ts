@@ -2,7 +2,6 @@ import type {
   DesiredRouting,
   DesiredState,
   Family,
-  KernelAddress,
   KernelLink,
   KernelState,
   NmDevice,
