@@ -7,7 +7,7 @@
 //     `node`, and V8's heap after each full collection (`--trace-gc`) over the flaps of bench/memory.ts.
 // Writes OUT/<date>-profile.md (default bench/results).
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -36,7 +36,15 @@ const sections: string[] = [];
 
 await bundle();
 
-const profileDir = (name: string) => mkdtempSync(join(tmpdir(), `mptcp-policy-profile-${name}-`));
+/** Runs `use` with a fresh directory for V8's profiles and removes it afterwards, whatever happens. */
+async function withProfileDir<T>(name: string, use: (dir: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), `mptcp-policy-profile-${name}-`));
+  try {
+    return await use(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 const profilesIn = (dir: string) => readdirSync(dir).filter((f) => f.endsWith(".cpuprofile")).map((f) => join(dir, f));
 /**
  * One-shot runs are sampled every 0.1 ms; the daemon every 2 ms, since the sampler's own CPU use would keep it
@@ -73,16 +81,17 @@ function table(summary: ProfileSummary, runs: number, top = 12): string {
     const wall = async (argv: string[]) => (await timed(argv)).ms;
     await wall([CLI, "apply", "--policy", policy]);
     for (const [name, args] of [["--version", ["--version"]], ["apply (nothing to change)", ["apply", "--policy", policy]]] as const) {
-      const dir = profileDir("oneshot");
-      const plain: number[] = [];
-      const floor: number[] = [];
-      for (let i = 0; i < RUNS; i++) {
-        plain.push(await wall([CLI, ...args]));
-        floor.push(await wall(["-e", "0"]));
-        await wall([...cpuProf(dir), CLI, ...args]);
-      }
-      sections.push(`## \`${name}\`\n\nWall time, median of ${RUNS}: ${median(plain)!.toFixed(0)} ms; \`node -e 0\` ` +
-        `${median(floor)!.toFixed(0)} ms in the same loop.\n\n${table(summariseProfiles(profilesIn(dir)), RUNS)}`);
+      await withProfileDir("oneshot", async (dir) => {
+        const plain: number[] = [];
+        const floor: number[] = [];
+        for (let i = 0; i < RUNS; i++) {
+          plain.push(await wall([CLI, ...args]));
+          floor.push(await wall(["-e", "0"]));
+          await wall([...cpuProf(dir), CLI, ...args]);
+        }
+        sections.push(`## \`${name}\`\n\nWall time, median of ${RUNS}: ${median(plain)!.toFixed(0)} ms; \`node -e 0\` ` +
+          `${median(floor)!.toFixed(0)} ms in the same loop.\n\n${table(summariseProfiles(profilesIn(dir)), RUNS)}`);
+      });
     }
   } finally {
     await rig.stop();
@@ -141,9 +150,10 @@ const daemonRuns: [string, () => Promise<string>][] = [
   }],
 ];
 for (const [title, measure] of daemonRuns) {
-  const dir = profileDir("daemon");
-  const { result: text, log } = await withDaemonArgs(cpuProf(dir, 2_000), measure);
-  sections.push(`## Daemon: ${title}\n\n${text}.\n\n${stageTable(log)}\n\n${table(summariseProfiles(profilesIn(dir)), 1)}`);
+  await withProfileDir("daemon", async (dir) => {
+    const { result: text, log } = await withDaemonArgs(cpuProf(dir, 2_000), measure);
+    sections.push(`## Daemon: ${title}\n\n${text}.\n\n${stageTable(log)}\n\n${table(summariseProfiles(profilesIn(dir)), 1)}`);
+  });
 }
 
 // Memory: what the resident set is made of, and whether V8's live heap grows over flaps.
