@@ -125,15 +125,18 @@ interface ExclusiveLink {
 
 /**
  * The target appears complete or not at all: it is a hard link to a file already holding the holder's line.
- * That file is named by pid, which only this process uses here, and is rewritten when missing (first use, or
- * the run directory emptied since) and at every claim (a pid reused since a crash left one behind).
+ * That file is named by pid, which only this process uses here, and is made anew when missing (first use, or
+ * the run directory emptied since) and at every claim (a pid reused since a crash left one behind). Anew, not
+ * rewritten: a file left by a process that died holding the lock is still the lock's inode, and writing into
+ * it would make that stale lock name this live process.
  */
 function exclusiveLink(dir: string, target: string, holder: Holder): ExclusiveLink {
   const source = `${target}.${process.pid}`;
   let written = false;
   const write = () => {
     mkdirSync(dir, { recursive: true, mode: 0o755 });
-    writeFileSync(source, formatHolder(holder));
+    unlinkQuietly(source);
+    writeFileSync(source, formatHolder(holder), { flag: "wx" });
     written = true;
   };
   const link = (): boolean => {

@@ -78,6 +78,21 @@ describe("acquireLock", () => {
     claim.close();
   });
 
+  it("a claim does not write through a file a dead process of the same pid left linked as the lock", async () => {
+    // A daemon that crashed holding the lock, and whose pid this process now has: its holder file is still
+    // the lock's inode. Writing our holder into that file would make the stale lock name a live process.
+    const leftover = join(dir, `apply.lock.${process.pid}`);
+    await writeFile(leftover, `${process.pid} 1\n`);
+    await run("ln", [leftover, join(dir, "apply.lock")]);
+    const claim = lockClaim(dir);
+    expect(claim.tryAcquire()).toBeUndefined();
+    const lock = await claim.waitFor({ timeoutMs: 1000 });
+    expect((await readFile(join(dir, "apply.lock"), "utf8")).split(" ")[0]).toBe(String(process.pid));
+    await lock.release();
+    claim.close();
+    expect(await readdir(dir)).toEqual([]);
+  });
+
   it("a claim's wait returns the lock as contended once the holder releases it", async () => {
     const claim = lockClaim(dir);
     const first = await acquireLock(dir);
